@@ -1,0 +1,152 @@
+// Throughput of the lexical layer: SplitAndTokenize (bytes/s), Tagger::Tag
+// (tokens/s) and Lemmatizer::Lemmatize (tokens/s). Uses the first 2 MB of
+// ../shared/corpus/reuters21578.jsonl texts when present, else a synthetic
+// news-like text.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "ingest/lemmatizer.h"
+#include "ingest/tagger.h"
+#include "ingest/text.h"
+
+namespace kg::ingest {
+namespace {
+
+std::string SyntheticText() {
+  static const char* kSentences[] = {
+      "WASHINGTON, Oct 4 - U.S. Secretary of State John Kerry has criticized Russia for its "
+      "support of Syrian President Bashar al-Assad.",
+      "Lt. Col. John Smith said the Russian Defense Ministry would deploy S-300 systems near "
+      "Hmeimim \xE2\x80\x93 Syria\xE2\x80\x99s main air base.",
+      "\xE2\x80\x9CWe don't accept this,\xE2\x80\x9D Pentagon spokesman John Kirby told "
+      "reporters on Tuesday, accusing Moscow of shelling war-torn Aleppo.",
+      "Some 400,000 people have fled the fighting, about 3.5 percent of the population, the "
+      "U.N. said in a statement.",
+      "Russia blamed the US for the failure of the talks"};
+  std::string text;
+  for (int i = 0; text.size() < (2u << 20); ++i) {
+    text += kSentences[i % 5];
+    text += (i % 4 == 3) ? "\n" : " ";
+  }
+  return text;
+}
+
+// Extracts "text" fields from JSON Lines without a JSON library (only the
+// escapes \n, \", \\ and \uXXXX are decoded; good enough for a benchmark).
+std::string CorpusText() {
+  std::ifstream in(std::string(KG_SOURCE_DIR) + "/../shared/corpus/reuters21578.jsonl");
+  if (!in) return SyntheticText();
+  std::string out, line;
+  while (out.size() < (2u << 20) && std::getline(in, line)) {
+    const size_t k = line.find("\"text\": \"");
+    if (k == std::string::npos) continue;
+    for (size_t i = k + 9; i < line.size() && line[i] != '"'; ++i) {
+      if (line[i] != '\\' || i + 1 >= line.size()) {
+        out += line[i];
+        continue;
+      }
+      const char e = line[++i];
+      if (e == 'n') {
+        out += '\n';
+      } else if (e == 'u' && i + 4 < line.size()) {
+        const unsigned cp = std::stoul(line.substr(i + 1, 4), nullptr, 16);
+        i += 4;
+        if (cp < 0x80) {
+          out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+          out += static_cast<char>(0xC0 | (cp >> 6));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0xD800 || cp > 0xDFFF) {
+          out += static_cast<char>(0xE0 | (cp >> 12));
+          out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+          out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+      } else {
+        out += e;
+      }
+    }
+    out += "\n\n";
+  }
+  return out.empty() ? SyntheticText() : out;
+}
+
+const std::string& Text() {
+  static const std::string text = CorpusText();
+  return text;
+}
+
+void BM_SplitAndTokenize(benchmark::State& state) {
+  const std::string& text = Text();
+  Document doc;
+  for (auto _ : state) {
+    doc.Clear();
+    doc.text = text;
+    SplitAndTokenize(TextOptions{}, &doc);
+    benchmark::DoNotOptimize(doc.tokens.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.counters["tokens"] = static_cast<double>(doc.tokens.size());
+}
+BENCHMARK(BM_SplitAndTokenize)->Unit(benchmark::kMillisecond);
+
+void BM_IsValidUtf8(benchmark::State& state) {
+  const std::string& text = Text();
+  for (auto _ : state) benchmark::DoNotOptimize(IsValidUtf8(text));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_IsValidUtf8)->Unit(benchmark::kMillisecond);
+
+void BM_Tag(benchmark::State& state) {
+  auto tagger = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
+  if (!tagger.ok()) {
+    state.SkipWithError(tagger.status().ToString().c_str());
+    return;
+  }
+  Document doc;
+  doc.text = Text();
+  SplitAndTokenize(TextOptions{}, &doc);
+  for (auto _ : state) {
+    for (const Sentence& s : doc.sentences) (*tagger)->Tag(&doc, s.first_token, s.last_token);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * doc.tokens.size()));
+}
+BENCHMARK(BM_Tag)->Unit(benchmark::kMillisecond);
+
+void BM_Lemmatize(benchmark::State& state) {
+  auto tagger = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
+  auto lem = Lemmatizer::Load("/usr/share/wordnet");
+  if (!tagger.ok() || !lem.ok()) {
+    state.SkipWithError("cannot load the tagger or WordNet");
+    return;
+  }
+  Document doc;
+  doc.text = Text();
+  SplitAndTokenize(TextOptions{}, &doc);
+  for (const Sentence& s : doc.sentences) (*tagger)->Tag(&doc, s.first_token, s.last_token);
+  const auto n = static_cast<uint32_t>(doc.tokens.size());
+  for (auto _ : state) (*lem)->Lemmatize(&doc, 0, n);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_Lemmatize)->Unit(benchmark::kMillisecond);
+
+void BM_LoadTagger(benchmark::State& state) {
+  for (auto _ : state) {
+    auto t = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
+    benchmark::DoNotOptimize(t.ok());
+  }
+}
+BENCHMARK(BM_LoadTagger)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_LoadLemmatizer(benchmark::State& state) {
+  for (auto _ : state) {
+    auto l = Lemmatizer::Load("/usr/share/wordnet");
+    benchmark::DoNotOptimize(l.ok());
+  }
+}
+BENCHMARK(BM_LoadLemmatizer)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+}  // namespace kg::ingest

@@ -1,0 +1,448 @@
+#include "graph/key_codec.h"
+
+#include <cstring>
+
+namespace kg::codec {
+namespace {
+
+constexpr uint32_t kSignBit32 = 0x80000000u;
+constexpr uint64_t kSignBit64 = 0x8000000000000000ull;
+
+// Appends little-endian base-128 varints and length-prefixed strings; the
+// reader below is its exact inverse and reports truncation as corruption.
+class ValueWriter {
+ public:
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void Fixed64(uint64_t v) { PutFixed64BE(&out_, v); }
+  void Double(double d) {
+    uint64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    Fixed64(bits);
+  }
+  void Str(std::string_view s) {
+    Varint(s.size());
+    out_.append(s);
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class ValueReader {
+ public:
+  explicit ValueReader(std::string_view in) : in_(in) {}
+
+  bool U8(uint8_t* v) {
+    if (pos_ >= in_.size()) return Fail();
+    *v = static_cast<uint8_t>(in_[pos_++]);
+    return true;
+  }
+  bool Varint(uint64_t* v) {
+    uint64_t result = 0;
+    for (int shift = 0; shift <= 63; shift += 7) {
+      if (pos_ >= in_.size()) return Fail();
+      uint8_t byte = static_cast<uint8_t>(in_[pos_++]);
+      result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) {
+        *v = result;
+        return true;
+      }
+    }
+    return Fail();
+  }
+  template <typename T>
+  bool VarintAs(T* v) {
+    uint64_t raw;
+    if (!Varint(&raw)) return false;
+    *v = static_cast<T>(raw);
+    return true;
+  }
+  bool Fixed64(uint64_t* v) {
+    if (in_.size() - pos_ < 8) return Fail();
+    *v = DecodeFixed64BE(in_.data() + pos_);
+    pos_ += 8;
+    return true;
+  }
+  bool Double(double* d) {
+    uint64_t bits;
+    if (!Fixed64(&bits)) return false;
+    std::memcpy(d, &bits, sizeof bits);
+    return true;
+  }
+  bool Str(std::string* s) {
+    uint64_t n;
+    if (!Varint(&n)) return false;
+    if (in_.size() - pos_ < n) return Fail();
+    s->assign(in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool AtEnd() const { return pos_ == in_.size(); }
+  bool failed() const { return failed_; }
+
+ private:
+  bool Fail() {
+    failed_ = true;
+    return false;
+  }
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+Status Truncated(std::string_view what) {
+  return Status::Corruption(std::string("truncated or malformed ") + std::string(what) + " value");
+}
+
+void WriteActorRef(ValueWriter* w, const ActorRef& a) {
+  w->Str(a.text);
+  w->Str(a.name);
+  w->Str(a.code);
+}
+
+bool ReadActorRef(ValueReader* r, ActorRef* a) {
+  return r->Str(&a->text) && r->Str(&a->name) && r->Str(&a->code);
+}
+
+// Value format tag bytes, so a value of the wrong family is caught early.
+constexpr uint8_t kEdgeValueTag = 0xE1;
+constexpr uint8_t kEventValueTag = 0xE2;
+constexpr uint8_t kDocValueTag = 0xD1;
+constexpr uint8_t kActorValueTag = 0xA1;
+
+}  // namespace
+
+void PutFixed32BE(std::string* dst, uint32_t value) {
+  char buf[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16),
+                 static_cast<char>(value >> 8), static_cast<char>(value)};
+  dst->append(buf, 4);
+}
+
+void PutFixed64BE(std::string* dst, uint64_t value) {
+  PutFixed32BE(dst, static_cast<uint32_t>(value >> 32));
+  PutFixed32BE(dst, static_cast<uint32_t>(value));
+}
+
+uint32_t DecodeFixed32BE(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (static_cast<uint32_t>(u[0]) << 24) | (static_cast<uint32_t>(u[1]) << 16) |
+         (static_cast<uint32_t>(u[2]) << 8) | static_cast<uint32_t>(u[3]);
+}
+
+uint64_t DecodeFixed64BE(const char* p) {
+  return (static_cast<uint64_t>(DecodeFixed32BE(p)) << 32) | DecodeFixed32BE(p + 4);
+}
+
+void PutDate(std::string* dst, Date date) {
+  PutFixed32BE(dst, static_cast<uint32_t>(date) ^ kSignBit32);
+}
+
+Date DecodeDate(const char* p) { return static_cast<Date>(DecodeFixed32BE(p) ^ kSignBit32); }
+
+void PutInt64Ordered(std::string* dst, int64_t value) {
+  PutFixed64BE(dst, static_cast<uint64_t>(value) ^ kSignBit64);
+}
+
+int64_t DecodeInt64Ordered(const char* p) {
+  return static_cast<int64_t>(DecodeFixed64BE(p) ^ kSignBit64);
+}
+
+std::string DocKeyBytes(DocKey doc) {
+  std::string key;
+  PutFixed64BE(&key, doc);
+  return key;
+}
+
+std::string EventKeyBytes(const EventKey& key) {
+  std::string out;
+  out.reserve(12);
+  PutFixed64BE(&out, key.doc);
+  PutFixed32BE(&out, key.ordinal);
+  return out;
+}
+
+Result<EventKey> DecodeEventKey(std::string_view bytes) {
+  if (bytes.size() != 12) return Status::Corruption("event key must be 12 bytes");
+  return EventKey{DecodeFixed64BE(bytes.data()), DecodeFixed32BE(bytes.data() + 8)};
+}
+
+std::string EdgeKey(EdgeOrder order, const EdgeEntry& e) {
+  std::string key;
+  key.reserve(kEdgeKeySize);
+  switch (order) {
+    case EdgeOrder::kOut:
+      PutFixed64BE(&key, e.source);
+      PutFixed64BE(&key, e.relation);
+      PutFixed64BE(&key, e.target);
+      break;
+    case EdgeOrder::kIn:
+      PutFixed64BE(&key, e.target);
+      PutFixed64BE(&key, e.relation);
+      PutFixed64BE(&key, e.source);
+      break;
+    case EdgeOrder::kRel:
+      PutFixed64BE(&key, e.relation);
+      PutFixed64BE(&key, e.source);
+      PutFixed64BE(&key, e.target);
+      break;
+  }
+  PutDate(&key, e.date);
+  PutFixed64BE(&key, e.event.doc);
+  PutFixed32BE(&key, e.event.ordinal);
+  return key;
+}
+
+Status DecodeEdgeKey(EdgeOrder order, std::string_view key, EdgeEntry* e) {
+  if (key.size() != kEdgeKeySize) return Status::Corruption("edge key must be 40 bytes");
+  const char* p = key.data();
+  uint64_t a = DecodeFixed64BE(p), b = DecodeFixed64BE(p + 8), c = DecodeFixed64BE(p + 16);
+  switch (order) {
+    case EdgeOrder::kOut:
+      e->source = a, e->relation = b, e->target = c;
+      break;
+    case EdgeOrder::kIn:
+      e->target = a, e->relation = b, e->source = c;
+      break;
+    case EdgeOrder::kRel:
+      e->relation = a, e->source = b, e->target = c;
+      break;
+  }
+  e->date = DecodeDate(p + 24);
+  e->event.doc = DecodeFixed64BE(p + 28);
+  e->event.ordinal = DecodeFixed32BE(p + 36);
+  return Status::Ok();
+}
+
+std::string EdgePrefix(const std::vector<uint64_t>& leading_ids) {
+  std::string prefix;
+  for (uint64_t id : leading_ids) PutFixed64BE(&prefix, id);
+  return prefix;
+}
+
+std::string ActorKey(ActorId id) { return DocKeyBytes(id); }
+
+std::string NameKey(std::string_view normalized_alias, ActorId id) {
+  std::string key = NamePrefix(normalized_alias);
+  PutFixed64BE(&key, id);
+  return key;
+}
+
+std::string NamePrefix(std::string_view normalized_alias) {
+  std::string key(normalized_alias);
+  key.push_back('\0');
+  return key;
+}
+
+Result<ActorId> DecodeNameKey(std::string_view key) {
+  if (key.size() < 9 || key[key.size() - 9] != '\0') return Status::Corruption("bad name key");
+  return DecodeFixed64BE(key.data() + key.size() - 8);
+}
+
+std::string RelationKey(RelationId id) { return DocKeyBytes(id); }
+
+std::string PairCountPrefix(RelationId relation) {
+  std::string key(1, kPairCountTag);
+  PutFixed64BE(&key, relation);
+  return key;
+}
+
+std::string PairCountKey(RelationId relation, ActorId source, ActorId target) {
+  std::string key = PairCountPrefix(relation);
+  PutFixed64BE(&key, source);
+  PutFixed64BE(&key, target);
+  return key;
+}
+
+Status DecodePairCountKey(std::string_view key, RelationId* relation, ActorId* source,
+                          ActorId* target) {
+  if (key.size() != 25 || key[0] != kPairCountTag) return Status::Corruption("bad pair count key");
+  *relation = DecodeFixed64BE(key.data() + 1);
+  *source = DecodeFixed64BE(key.data() + 9);
+  *target = DecodeFixed64BE(key.data() + 17);
+  return Status::Ok();
+}
+
+std::string DegreeKey(bool out, ActorId actor) {
+  std::string key(1, out ? 'O' : 'I');
+  PutFixed64BE(&key, actor);
+  return key;
+}
+
+std::string StatKey(std::string_view name) {
+  std::string key(1, 'S');
+  key.append(name);
+  return key;
+}
+
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string out(prefix);
+  while (!out.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(out.back());
+    if (last != 0xff) {
+      ++last;
+      return out;
+    }
+    out.pop_back();
+  }
+  return out;
+}
+
+std::string EncodeEdgeValue(const EdgeEntry& e) {
+  ValueWriter w;
+  w.U8(kEdgeValueTag);
+  w.Str(e.cameo);
+  w.Double(e.goldstein);
+  w.U8(e.negated ? 1 : 0);
+  w.Fixed64(e.attributed_to);
+  return w.Take();
+}
+
+Status DecodeEdgeValue(std::string_view bytes, EdgeEntry* e) {
+  ValueReader r(bytes);
+  uint8_t tag = 0, negated = 0;
+  if (!r.U8(&tag) || tag != kEdgeValueTag || !r.Str(&e->cameo) || !r.Double(&e->goldstein) ||
+      !r.U8(&negated) || !r.Fixed64(&e->attributed_to) || !r.AtEnd()) {
+    return Truncated("edge");
+  }
+  e->negated = negated != 0;
+  return Status::Ok();
+}
+
+std::string EncodeStoredEvent(const StoredEvent& s) {
+  ValueWriter w;
+  w.U8(kEventValueTag);
+  w.Str(s.doc_id);
+  w.Varint(static_cast<uint32_t>(s.date));
+  w.Fixed64(s.source_id);
+  w.Fixed64(s.relation_id);
+  w.Fixed64(s.target_id);
+  const Event& ev = s.event;
+  WriteActorRef(&w, ev.source);
+  w.Str(ev.relation);
+  w.Str(ev.cameo);
+  w.Double(ev.goldstein);
+  WriteActorRef(&w, ev.target);
+  w.U8((ev.negated ? 1 : 0) | (ev.attributed_to ? 2 : 0));
+  w.Str(ev.modality);
+  if (ev.attributed_to) w.Str(*ev.attributed_to);
+  w.Varint(ev.mentions.size());
+  for (const Mention& m : ev.mentions) {
+    w.Varint(m.sentence);
+    w.Varint(m.begin);
+    w.Varint(m.end);
+    w.Str(m.quote);
+  }
+  return w.Take();
+}
+
+Result<StoredEvent> DecodeStoredEvent(std::string_view bytes) {
+  ValueReader r(bytes);
+  StoredEvent s;
+  Event& ev = s.event;
+  uint8_t tag = 0, flags = 0;
+  uint32_t date_bits = 0;
+  uint64_t mention_count = 0;
+  bool ok = r.U8(&tag) && tag == kEventValueTag && r.Str(&s.doc_id) && r.VarintAs(&date_bits) &&
+            r.Fixed64(&s.source_id) && r.Fixed64(&s.relation_id) && r.Fixed64(&s.target_id) &&
+            ReadActorRef(&r, &ev.source) && r.Str(&ev.relation) && r.Str(&ev.cameo) &&
+            r.Double(&ev.goldstein) && ReadActorRef(&r, &ev.target) && r.U8(&flags);
+  if (!ok) return Truncated("event");
+  s.date = static_cast<Date>(date_bits);
+  ev.negated = (flags & 1) != 0;
+  if (!r.Str(&ev.modality)) return Truncated("event");
+  if (flags & 2) {
+    std::string speaker;
+    if (!r.Str(&speaker)) return Truncated("event");
+    ev.attributed_to = std::move(speaker);
+  }
+  if (!r.Varint(&mention_count) || mention_count > bytes.size()) return Truncated("event");
+  ev.mentions.resize(mention_count);
+  for (Mention& m : ev.mentions) {
+    if (!r.VarintAs(&m.sentence) || !r.VarintAs(&m.begin) || !r.VarintAs(&m.end) ||
+        !r.Str(&m.quote)) {
+      return Truncated("event");
+    }
+  }
+  if (!r.AtEnd()) return Truncated("event");
+  return s;
+}
+
+std::string EncodeDocRecord(const DocRecord& rec) {
+  ValueWriter w;
+  w.U8(kDocValueTag);
+  w.Str(rec.meta.id);
+  w.Str(rec.meta.title);
+  w.Str(rec.meta.source);
+  w.Varint(static_cast<uint32_t>(rec.meta.date));
+  w.Fixed64(rec.meta.content_hash);
+  w.Varint(rec.meta.sentences);
+  w.Varint(rec.event_count);
+  return w.Take();
+}
+
+Result<DocRecord> DecodeDocRecord(std::string_view bytes) {
+  ValueReader r(bytes);
+  DocRecord rec;
+  uint8_t tag = 0;
+  uint32_t date_bits = 0;
+  bool ok = r.U8(&tag) && tag == kDocValueTag && r.Str(&rec.meta.id) && r.Str(&rec.meta.title) &&
+            r.Str(&rec.meta.source) && r.VarintAs(&date_bits) &&
+            r.Fixed64(&rec.meta.content_hash) && r.VarintAs(&rec.meta.sentences) &&
+            r.VarintAs(&rec.event_count) && r.AtEnd();
+  if (!ok) return Truncated("document");
+  rec.meta.date = static_cast<Date>(date_bits);
+  return rec;
+}
+
+std::string EncodeActorRecord(const ActorRecord& a) {
+  ValueWriter w;
+  w.U8(kActorValueTag);
+  w.Fixed64(a.id);
+  w.Str(a.name);
+  w.Str(a.code);
+  w.U8(static_cast<uint8_t>(a.type));
+  w.Varint(a.aliases.size());
+  for (const auto& alias : a.aliases) w.Str(alias);
+  return w.Take();
+}
+
+Result<ActorRecord> DecodeActorRecord(std::string_view bytes) {
+  ValueReader r(bytes);
+  ActorRecord a;
+  uint8_t tag = 0, type = 0;
+  uint64_t n = 0;
+  bool ok = r.U8(&tag) && tag == kActorValueTag && r.Fixed64(&a.id) && r.Str(&a.name) &&
+            r.Str(&a.code) && r.U8(&type) && r.Varint(&n) && n <= bytes.size();
+  if (!ok || type > static_cast<uint8_t>(ActorType::kPlace)) return Truncated("actor");
+  a.type = static_cast<ActorType>(type);
+  a.aliases.resize(n);
+  for (auto& alias : a.aliases) {
+    if (!r.Str(&alias)) return Truncated("actor");
+  }
+  if (!r.AtEnd()) return Truncated("actor");
+  return a;
+}
+
+std::string EncodeCounter(int64_t value) {
+  std::string out(8, '\0');
+  auto u = static_cast<uint64_t>(value);
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(u >> (8 * i));
+  return out;
+}
+
+Result<int64_t> DecodeCounter(std::string_view bytes) {
+  if (bytes.size() != 8) return Status::Corruption("counter must be 8 bytes");
+  uint64_t u = 0;
+  for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  return static_cast<int64_t>(u);
+}
+
+}  // namespace kg::codec

@@ -1,0 +1,113 @@
+// The one owner of every byte layout kg writes to RocksDB: keys of all column
+// families and the encodings of their values. Nothing else in the project
+// builds or parses stored bytes.
+//
+// Column families and key layouts (all integers fixed-width big-endian so
+// byte order equals numeric order; dates are sign-flipped int32):
+//   default    "format_version"                      -> decimal string
+//   docs       doc(8)                                -> DocumentMeta + event count
+//   events     doc(8) ordinal(4)                     -> StoredEvent
+//   edges_out  source(8) relation(8) target(8) date(4) doc(8) ordinal(4) -> EdgeValue
+//   edges_in   target(8) relation(8) source(8) date(4) doc(8) ordinal(4) -> EdgeValue
+//   edges_rel  relation(8) source(8) target(8) date(4) doc(8) ordinal(4) -> EdgeValue
+//   actors     actor(8)                              -> ActorRecord
+//   names      normalized-alias 0x00 actor(8)        -> ""
+//   relations  relation(8)                           -> relation name
+//   counts     'P' relation(8) source(8) target(8)   -> int64 (merge: add)
+//              'O' actor(8) / 'I' actor(8)           -> int64 out/in degree
+//              'S' stat-name                         -> int64 store totals
+// Every edge index entry is 40 bytes of key; the three orders make any bound
+// subset of (source, relation, target) a prefix scan.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/status.h"
+#include "graph/types.h"
+
+namespace kg::codec {
+
+// Bumped whenever any layout below changes incompatibly.
+inline constexpr int kFormatVersion = 1;
+inline constexpr std::string_view kFormatVersionKey = "format_version";
+
+inline constexpr std::string_view kDocsCf = "docs";
+inline constexpr std::string_view kEventsCf = "events";
+inline constexpr std::string_view kEdgesOutCf = "edges_out";
+inline constexpr std::string_view kEdgesInCf = "edges_in";
+inline constexpr std::string_view kEdgesRelCf = "edges_rel";
+inline constexpr std::string_view kActorsCf = "actors";
+inline constexpr std::string_view kNamesCf = "names";
+inline constexpr std::string_view kRelationsCf = "relations";
+inline constexpr std::string_view kCountsCf = "counts";
+
+inline constexpr size_t kEdgeKeySize = 8 + 8 + 8 + 4 + 8 + 4;
+
+// --- Primitive encodings (exposed for tests) ---
+void PutFixed32BE(std::string* dst, uint32_t value);
+void PutFixed64BE(std::string* dst, uint64_t value);
+uint32_t DecodeFixed32BE(const char* p);
+uint64_t DecodeFixed64BE(const char* p);
+// Sign-flipped big-endian int32: byte order equals numeric order.
+void PutDate(std::string* dst, Date date);
+Date DecodeDate(const char* p);
+// Sign-flipped big-endian int64, same property.
+void PutInt64Ordered(std::string* dst, int64_t value);
+int64_t DecodeInt64Ordered(const char* p);
+
+// --- Keys ---
+std::string DocKeyBytes(DocKey doc);
+std::string EventKeyBytes(const EventKey& key);
+Result<EventKey> DecodeEventKey(std::string_view bytes);
+
+enum class EdgeOrder { kOut, kIn, kRel };
+// The key of `entry` in the index of the given order.
+std::string EdgeKey(EdgeOrder order, const EdgeEntry& entry);
+// Decodes a key of the given order into the id/date/event fields of *entry.
+Status DecodeEdgeKey(EdgeOrder order, std::string_view key, EdgeEntry* entry);
+// Prefix of up to three leading ids of an index, in that index's order.
+std::string EdgePrefix(const std::vector<uint64_t>& leading_ids);
+
+std::string ActorKey(ActorId id);
+std::string NameKey(std::string_view normalized_alias, ActorId id);
+// Prefix for every actor with this exact normalized alias.
+std::string NamePrefix(std::string_view normalized_alias);
+Result<ActorId> DecodeNameKey(std::string_view key);
+std::string RelationKey(RelationId id);
+
+std::string PairCountKey(RelationId relation, ActorId source, ActorId target);
+std::string PairCountPrefix(RelationId relation);
+inline constexpr char kPairCountTag = 'P';
+Status DecodePairCountKey(std::string_view key, RelationId* relation, ActorId* source,
+                          ActorId* target);
+std::string DegreeKey(bool out, ActorId actor);
+std::string StatKey(std::string_view name);
+
+// Smallest key greater than every key starting with `prefix` ("" when none).
+std::string PrefixSuccessor(std::string_view prefix);
+
+// --- Values ---
+std::string EncodeEdgeValue(const EdgeEntry& entry);
+Status DecodeEdgeValue(std::string_view bytes, EdgeEntry* entry);
+
+std::string EncodeStoredEvent(const StoredEvent& event);
+Result<StoredEvent> DecodeStoredEvent(std::string_view bytes);
+
+struct DocRecord {
+  DocumentMeta meta;
+  uint32_t event_count = 0;
+};
+std::string EncodeDocRecord(const DocRecord& record);
+Result<DocRecord> DecodeDocRecord(std::string_view bytes);
+
+std::string EncodeActorRecord(const ActorRecord& record);
+Result<ActorRecord> DecodeActorRecord(std::string_view bytes);
+
+// Counter values: int64, little-endian fixed 8 bytes (merge operands too).
+std::string EncodeCounter(int64_t value);
+Result<int64_t> DecodeCounter(std::string_view bytes);
+
+}  // namespace kg::codec

@@ -1,0 +1,651 @@
+// RocksDB implementation of GraphStore. All byte layouts come from
+// key_codec.h; RocksDB statuses are converted to kg::Status here.
+#include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "graph/graph_store.h"
+#include "graph/ids.h"
+#include "graph/key_codec.h"
+
+namespace kg {
+namespace {
+
+namespace fs = std::filesystem;
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return Status::Ok();
+  std::string msg = std::string(context) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status::IoError(std::string(context) +
+                           ": the store is locked by another kg process (" + s.ToString() + ")");
+  }
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
+  return Status::IoError(msg);
+}
+
+// Adds little-endian int64 counters; used for pair counts, degrees and totals
+// so that count maintenance rides in the same atomic WriteBatch as the edges.
+class CounterAddOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    int64_t base = 0;
+    if (existing != nullptr) {
+      auto decoded = codec::DecodeCounter(existing->ToStringView());
+      if (!decoded.ok()) return false;
+      base = *decoded;
+    }
+    auto delta = codec::DecodeCounter(value.ToStringView());
+    if (!delta.ok()) return false;
+    *new_value = codec::EncodeCounter(base + *delta);
+    return true;
+  }
+  const char* Name() const override { return "kg.CounterAdd"; }
+};
+
+const std::vector<std::string_view>& AllColumnFamilies() {
+  static const std::vector<std::string_view> kCfs = {
+      rocksdb::kDefaultColumnFamilyName, codec::kDocsCf,    codec::kEventsCf,
+      codec::kEdgesOutCf,                codec::kEdgesInCf, codec::kEdgesRelCf,
+      codec::kActorsCf,                  codec::kNamesCf,   codec::kRelationsCf,
+      codec::kCountsCf};
+  return kCfs;
+}
+
+enum Cf : size_t {
+  kDefault = 0,
+  kDocs,
+  kEvents,
+  kEdgesOut,
+  kEdgesIn,
+  kEdgesRel,
+  kActors,
+  kNames,
+  kRelations,
+  kCounts,
+  kNumCfs
+};
+
+codec::EdgeOrder OrderOf(EdgeIndex index) {
+  switch (index) {
+    case EdgeIndex::kBySource: return codec::EdgeOrder::kOut;
+    case EdgeIndex::kByTarget: return codec::EdgeOrder::kIn;
+    case EdgeIndex::kByRelation: return codec::EdgeOrder::kRel;
+  }
+  return codec::EdgeOrder::kOut;
+}
+
+Cf CfOf(EdgeIndex index) {
+  switch (index) {
+    case EdgeIndex::kBySource: return kEdgesOut;
+    case EdgeIndex::kByTarget: return kEdgesIn;
+    case EdgeIndex::kByRelation: return kEdgesRel;
+  }
+  return kEdgesOut;
+}
+
+struct DbHandles {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // Indexed by Cf; owned by db.
+  std::shared_ptr<rocksdb::Cache> cache;
+
+  ~DbHandles() {
+    if (!db) return;
+    for (auto* h : cfs) {
+      if (h != nullptr) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    db->Close().PermitUncheckedError();
+  }
+};
+
+class RocksGraphReader final : public GraphReader {
+ public:
+  explicit RocksGraphReader(std::shared_ptr<DbHandles> handles) : h_(std::move(handles)) {
+    snapshot_ = h_->db->GetSnapshot();
+  }
+  ~RocksGraphReader() override { h_->db->ReleaseSnapshot(snapshot_); }
+
+  Status ScanEdges(const EdgeScanSpec& spec, const EdgeVisitor& visit) const override {
+    const EdgeIndex index = ChooseEdgeIndex(spec);
+    const codec::EdgeOrder order = OrderOf(index);
+    std::vector<uint64_t> leading;
+    // Leading ids in index order, stopping at the first unbound position.
+    std::optional<uint64_t> slots[3];
+    switch (order) {
+      case codec::EdgeOrder::kOut: slots[0] = spec.source, slots[1] = spec.relation, slots[2] = spec.target; break;
+      case codec::EdgeOrder::kIn: slots[0] = spec.target, slots[1] = spec.relation, slots[2] = spec.source; break;
+      case codec::EdgeOrder::kRel: slots[0] = spec.relation, slots[1] = spec.source, slots[2] = spec.target; break;
+    }
+    for (const auto& slot : slots) {
+      if (!slot) break;
+      leading.push_back(*slot);
+    }
+    std::string prefix = codec::EdgePrefix(leading);
+    std::string seek_key = prefix;
+    if (leading.size() == 3 && spec.date_from != INT32_MIN) codec::PutDate(&seek_key, spec.date_from);
+    std::string upper = codec::PrefixSuccessor(prefix);
+
+    rocksdb::ReadOptions ro = ReadOpts();
+    rocksdb::Slice upper_slice(upper);
+    if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[CfOf(index)]));
+    EdgeEntry entry;
+    for (it->Seek(seek_key); it->Valid(); it->Next()) {
+      KG_RETURN_IF_ERROR(codec::DecodeEdgeKey(order, it->key().ToStringView(), &entry));
+      if (spec.source && entry.source != *spec.source) continue;
+      if (spec.relation && entry.relation != *spec.relation) continue;
+      if (spec.target && entry.target != *spec.target) continue;
+      if (entry.date < spec.date_from) continue;
+      if (entry.date > spec.date_to) {
+        if (leading.size() == 3) break;  // Dates are ordered within a full prefix.
+        continue;
+      }
+      KG_RETURN_IF_ERROR(codec::DecodeEdgeValue(it->value().ToStringView(), &entry));
+      if (!spec.include_negated && entry.negated) continue;
+      if (!visit(entry)) return Status::Ok();
+    }
+    return FromRocks(it->status(), "scanning edges");
+  }
+
+  Result<std::optional<StoredEvent>> GetEvent(const EventKey& key) const override {
+    std::string value;
+    auto s = h_->db->Get(ReadOpts(), h_->cfs[kEvents], codec::EventKeyBytes(key), &value);
+    if (s.IsNotFound()) return std::optional<StoredEvent>();
+    KG_RETURN_IF_ERROR(FromRocks(s, "reading event"));
+    KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
+    ev.key = key;
+    return std::optional<StoredEvent>(std::move(ev));
+  }
+
+  Status ScanDocumentEvents(std::string_view doc_id,
+                            const std::function<bool(const StoredEvent&)>& visit) const override {
+    const DocKey doc = DocKeyFor(doc_id);
+    return ScanPrefix(kEvents, codec::DocKeyBytes(doc), [&](std::string_view key, std::string_view value) -> Result<bool> {
+      KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
+      KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
+      ev.key = ek;
+      return visit(ev);
+    });
+  }
+
+  Result<std::optional<ActorRecord>> GetActor(ActorId id) const override {
+    std::string value;
+    auto s = h_->db->Get(ReadOpts(), h_->cfs[kActors], codec::ActorKey(id), &value);
+    if (s.IsNotFound()) return std::optional<ActorRecord>();
+    KG_RETURN_IF_ERROR(FromRocks(s, "reading actor"));
+    KG_ASSIGN_OR_RETURN(ActorRecord rec, codec::DecodeActorRecord(value));
+    return std::optional<ActorRecord>(std::move(rec));
+  }
+
+  Status ScanActors(const ActorVisitor& visit) const override {
+    return ScanPrefix(kActors, "", [&](std::string_view, std::string_view value) -> Result<bool> {
+      KG_ASSIGN_OR_RETURN(ActorRecord rec, codec::DecodeActorRecord(value));
+      return visit(rec);
+    });
+  }
+
+  Result<std::vector<ActorId>> FindActorsByAlias(std::string_view alias) const override {
+    std::vector<ActorId> ids;
+    KG_RETURN_IF_ERROR(ScanPrefix(kNames, codec::NamePrefix(NormalizeName(alias)),
+                                  [&](std::string_view key, std::string_view) -> Result<bool> {
+                                    KG_ASSIGN_OR_RETURN(ActorId id, codec::DecodeNameKey(key));
+                                    ids.push_back(id);
+                                    return true;
+                                  }));
+    return ids;
+  }
+
+  Result<std::optional<std::string>> GetRelationName(RelationId id) const override {
+    std::string value;
+    auto s = h_->db->Get(ReadOpts(), h_->cfs[kRelations], codec::RelationKey(id), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    KG_RETURN_IF_ERROR(FromRocks(s, "reading relation"));
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Status ScanRelations(const RelationVisitor& visit) const override {
+    return ScanPrefix(kRelations, "", [&](std::string_view key, std::string_view value) -> Result<bool> {
+      if (key.size() != 8) return Status::Corruption("bad relation key");
+      return visit(codec::DecodeFixed64BE(key.data()), std::string(value));
+    });
+  }
+
+  Result<std::optional<DocumentMeta>> GetDocument(std::string_view doc_id) const override {
+    std::string value;
+    auto s = h_->db->Get(ReadOpts(), h_->cfs[kDocs], codec::DocKeyBytes(DocKeyFor(doc_id)), &value);
+    if (s.IsNotFound()) return std::optional<DocumentMeta>();
+    KG_RETURN_IF_ERROR(FromRocks(s, "reading document"));
+    KG_ASSIGN_OR_RETURN(codec::DocRecord rec, codec::DecodeDocRecord(value));
+    if (rec.meta.id != doc_id) return std::optional<DocumentMeta>();
+    return std::optional<DocumentMeta>(std::move(rec.meta));
+  }
+
+  Status ScanDocuments(const DocumentVisitor& visit) const override {
+    return ScanPrefix(kDocs, "", [&](std::string_view, std::string_view value) -> Result<bool> {
+      KG_ASSIGN_OR_RETURN(codec::DocRecord rec, codec::DecodeDocRecord(value));
+      return visit(rec.meta);
+    });
+  }
+
+  Status ScanPairCounts(std::optional<RelationId> relation,
+                        const PairCountVisitor& visit) const override {
+    std::string prefix = relation ? codec::PairCountPrefix(*relation)
+                                  : std::string(1, codec::kPairCountTag);
+    return ScanPrefix(kCounts, prefix, [&](std::string_view key, std::string_view value) -> Result<bool> {
+      PairCount pc;
+      KG_RETURN_IF_ERROR(codec::DecodePairCountKey(key, &pc.relation, &pc.source, &pc.target));
+      KG_ASSIGN_OR_RETURN(pc.count, codec::DecodeCounter(value));
+      if (pc.count == 0) return true;  // Pairs whose events were all removed.
+      return visit(pc);
+    });
+  }
+
+  Result<std::pair<int64_t, int64_t>> GetDegree(ActorId actor) const override {
+    KG_ASSIGN_OR_RETURN(int64_t out, GetCounter(codec::DegreeKey(true, actor)));
+    KG_ASSIGN_OR_RETURN(int64_t in, GetCounter(codec::DegreeKey(false, actor)));
+    return std::make_pair(out, in);
+  }
+
+  Result<StoreStats> Stats() const override {
+    StoreStats stats;
+    KG_ASSIGN_OR_RETURN(stats.documents, GetCounter(codec::StatKey("documents")));
+    KG_ASSIGN_OR_RETURN(stats.events, GetCounter(codec::StatKey("events")));
+    KG_RETURN_IF_ERROR(ScanPrefix(kActors, "", [&](std::string_view, std::string_view) -> Result<bool> {
+      ++stats.actors;
+      return true;
+    }));
+    KG_RETURN_IF_ERROR(ScanPrefix(kRelations, "", [&](std::string_view, std::string_view) -> Result<bool> {
+      ++stats.relations;
+      return true;
+    }));
+    return stats;
+  }
+
+ private:
+  rocksdb::ReadOptions ReadOpts() const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    return ro;
+  }
+
+  Result<int64_t> GetCounter(const std::string& key) const {
+    std::string value;
+    auto s = h_->db->Get(ReadOpts(), h_->cfs[kCounts], key, &value);
+    if (s.IsNotFound()) return int64_t{0};
+    KG_RETURN_IF_ERROR(FromRocks(s, "reading counter"));
+    return codec::DecodeCounter(value);
+  }
+
+  // Calls fn(key, value) for every key with `prefix`; fn returns false to stop.
+  Status ScanPrefix(Cf cf, const std::string& prefix,
+                    const std::function<Result<bool>(std::string_view, std::string_view)>& fn) const {
+    rocksdb::ReadOptions ro = ReadOpts();
+    std::string upper = codec::PrefixSuccessor(prefix);
+    rocksdb::Slice upper_slice(upper);
+    if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[cf]));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      KG_ASSIGN_OR_RETURN(bool more, fn(it->key().ToStringView(), it->value().ToStringView()));
+      if (!more) return Status::Ok();
+    }
+    return FromRocks(it->status(), "scanning");
+  }
+
+  std::shared_ptr<DbHandles> h_;
+  const rocksdb::Snapshot* snapshot_ = nullptr;
+};
+
+class RocksGraphStore final : public GraphStore {
+ public:
+  RocksGraphStore(StoreOptions options, std::shared_ptr<DbHandles> handles)
+      : options_(std::move(options)), h_(std::move(handles)) {}
+
+  Result<IngestOutcome> PutDocument(const DocumentMeta& meta, const std::vector<Event>& events,
+                                    const std::vector<ActorRecord>& actors) override {
+    if (options_.read_only) return Status::InvalidArgument("store opened read-only");
+    if (meta.id.empty()) return Status::InvalidArgument("document id is empty");
+    std::lock_guard<std::mutex> lock(write_mu_);
+    const DocKey doc = DocKeyFor(meta.id);
+    KG_ASSIGN_OR_RETURN(std::optional<codec::DocRecord> existing, ReadDoc(doc, meta.id));
+
+    IngestOutcome outcome;
+    if (existing && existing->meta.content_hash == meta.content_hash &&
+        existing->meta == meta) {
+      outcome.action = IngestAction::kUnchanged;
+      return outcome;
+    }
+    rocksdb::WriteBatch batch;
+    if (existing) {
+      outcome.action = IngestAction::kReplaced;
+      KG_ASSIGN_OR_RETURN(outcome.events_removed, RemoveDocEvents(doc, &batch));
+    } else {
+      AddCounter(&batch, codec::StatKey("documents"), 1);
+    }
+
+    // Actors: the records passed in, plus minimal ones for any event actor.
+    std::map<ActorId, ActorRecord> pending;
+    for (const ActorRecord& a : actors) {
+      ActorRecord rec = a;
+      rec.id = ActorIdFor(a.name);
+      KG_RETURN_IF_ERROR(MergeActor(std::move(rec), &pending));
+    }
+    for (const Event& ev : events) {
+      for (const ActorRef* ref : {&ev.source, &ev.target}) {
+        ActorRecord rec;
+        rec.id = ActorIdFor(ref->name);
+        rec.name = ref->name;
+        rec.code = ref->code;
+        KG_RETURN_IF_ERROR(MergeActor(std::move(rec), &pending));
+      }
+    }
+    for (auto& [id, rec] : pending) WriteActor(rec, &batch);
+
+    uint32_t ordinal = 0;
+    std::set<RelationId> relations_written;
+    for (const Event& ev : events) {
+      if (ev.source.name.empty() || ev.target.name.empty() || ev.relation.empty()) {
+        return Status::InvalidArgument("event without source, target or relation in document '" +
+                                       meta.id + "'");
+      }
+      StoredEvent stored;
+      stored.key = EventKey{doc, ordinal++};
+      stored.doc_id = meta.id;
+      stored.date = meta.date;
+      stored.source_id = ActorIdFor(ev.source.name);
+      stored.relation_id = RelationIdFor(ev.relation);
+      stored.target_id = ActorIdFor(ev.target.name);
+      stored.event = ev;
+      if (relations_written.insert(stored.relation_id).second) {
+        batch.Put(h_->cfs[kRelations], codec::RelationKey(stored.relation_id), NormalizeName(ev.relation));
+      }
+      WriteEventIndexes(stored, &batch, +1);
+      batch.Put(h_->cfs[kEvents], codec::EventKeyBytes(stored.key), codec::EncodeStoredEvent(stored));
+    }
+    outcome.events_written = events.size();
+    AddCounter(&batch, codec::StatKey("events"),
+               static_cast<int64_t>(outcome.events_written) - static_cast<int64_t>(outcome.events_removed));
+
+    codec::DocRecord rec{meta, static_cast<uint32_t>(events.size())};
+    batch.Put(h_->cfs[kDocs], codec::DocKeyBytes(doc), codec::EncodeDocRecord(rec));
+    KG_RETURN_IF_ERROR(Commit(&batch, "writing document '" + meta.id + "'"));
+    return outcome;
+  }
+
+  Status DeleteDocument(std::string_view doc_id) override {
+    if (options_.read_only) return Status::InvalidArgument("store opened read-only");
+    std::lock_guard<std::mutex> lock(write_mu_);
+    const DocKey doc = DocKeyFor(doc_id);
+    KG_ASSIGN_OR_RETURN(std::optional<codec::DocRecord> existing, ReadDoc(doc, doc_id));
+    if (!existing) return Status::NotFound("no document '" + std::string(doc_id) + "'");
+    rocksdb::WriteBatch batch;
+    KG_ASSIGN_OR_RETURN(size_t removed, RemoveDocEvents(doc, &batch));
+    AddCounter(&batch, codec::StatKey("events"), -static_cast<int64_t>(removed));
+    AddCounter(&batch, codec::StatKey("documents"), -1);
+    batch.Delete(h_->cfs[kDocs], codec::DocKeyBytes(doc));
+    return Commit(&batch, "deleting document '" + std::string(doc_id) + "'");
+  }
+
+  std::unique_ptr<GraphReader> NewReader() const override {
+    return std::make_unique<RocksGraphReader>(h_);
+  }
+
+  Status Flush() override {
+    if (options_.read_only) return Status::Ok();
+    rocksdb::FlushOptions fo;
+    return FromRocks(h_->db->Flush(fo, h_->cfs), "flushing store");
+  }
+
+ private:
+  Result<std::optional<codec::DocRecord>> ReadDoc(DocKey doc, std::string_view doc_id) {
+    std::string value;
+    auto s = h_->db->Get(rocksdb::ReadOptions(), h_->cfs[kDocs], codec::DocKeyBytes(doc), &value);
+    if (s.IsNotFound()) return std::optional<codec::DocRecord>();
+    KG_RETURN_IF_ERROR(FromRocks(s, "reading document"));
+    KG_ASSIGN_OR_RETURN(codec::DocRecord rec, codec::DecodeDocRecord(value));
+    if (rec.meta.id != doc_id) {
+      return Status::Corruption("document ids '" + rec.meta.id + "' and '" + std::string(doc_id) +
+                                "' share a 64-bit key; rename one of them");
+    }
+    return std::optional<codec::DocRecord>(std::move(rec));
+  }
+
+  // Queues deletes of every event of `doc` and its index entries and counts.
+  Result<size_t> RemoveDocEvents(DocKey doc, rocksdb::WriteBatch* batch) {
+    std::string prefix = codec::DocKeyBytes(doc);
+    std::string upper = codec::PrefixSuccessor(prefix);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[kEvents]));
+    size_t removed = 0;
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      KG_ASSIGN_OR_RETURN(StoredEvent stored, codec::DecodeStoredEvent(it->value().ToStringView()));
+      KG_ASSIGN_OR_RETURN(stored.key, codec::DecodeEventKey(it->key().ToStringView()));
+      WriteEventIndexes(stored, batch, -1);
+      batch->Delete(h_->cfs[kEvents], it->key());
+      ++removed;
+    }
+    KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading old events"));
+    return removed;
+  }
+
+  // sign = +1 writes the three index entries and adds counts; -1 removes them.
+  void WriteEventIndexes(const StoredEvent& stored, rocksdb::WriteBatch* batch, int sign) {
+    EdgeEntry entry;
+    entry.source = stored.source_id;
+    entry.relation = stored.relation_id;
+    entry.target = stored.target_id;
+    entry.date = stored.date;
+    entry.event = stored.key;
+    entry.cameo = stored.event.cameo;
+    entry.goldstein = stored.event.goldstein;
+    entry.negated = stored.event.negated;
+    entry.attributed_to = stored.event.attributed_to ? ActorIdFor(*stored.event.attributed_to) : 0;
+    const std::pair<codec::EdgeOrder, Cf> orders[] = {{codec::EdgeOrder::kOut, kEdgesOut},
+                                                      {codec::EdgeOrder::kIn, kEdgesIn},
+                                                      {codec::EdgeOrder::kRel, kEdgesRel}};
+    std::string value = sign > 0 ? codec::EncodeEdgeValue(entry) : std::string();
+    for (const auto& [order, cf] : orders) {
+      std::string key = codec::EdgeKey(order, entry);
+      if (sign > 0) {
+        batch->Put(h_->cfs[cf], key, value);
+      } else {
+        batch->Delete(h_->cfs[cf], key);
+      }
+    }
+    if (entry.negated) return;  // Counts cover asserted events only.
+    AddCounter(batch, codec::PairCountKey(entry.relation, entry.source, entry.target), sign);
+    AddCounter(batch, codec::DegreeKey(true, entry.source), sign);
+    AddCounter(batch, codec::DegreeKey(false, entry.target), sign);
+  }
+
+  void AddCounter(rocksdb::WriteBatch* batch, const std::string& key, int64_t delta) {
+    batch->Merge(h_->cfs[kCounts], key, codec::EncodeCounter(delta));
+  }
+
+  // Merges `rec` into the pending set (seeded from the stored record), adding
+  // aliases and taking a non-empty code and a known type.
+  Status MergeActor(ActorRecord rec, std::map<ActorId, ActorRecord>* pending) {
+    auto it = pending->find(rec.id);
+    if (it == pending->end()) {
+      std::string value;
+      auto s = h_->db->Get(rocksdb::ReadOptions(), h_->cfs[kActors], codec::ActorKey(rec.id), &value);
+      if (s.ok()) {
+        KG_ASSIGN_OR_RETURN(ActorRecord stored, codec::DecodeActorRecord(value));
+        it = pending->emplace(rec.id, std::move(stored)).first;
+      } else if (s.IsNotFound()) {
+        ActorRecord fresh;
+        fresh.id = rec.id;
+        fresh.name = rec.name;
+        it = pending->emplace(rec.id, std::move(fresh)).first;
+      } else {
+        return FromRocks(s, "reading actor");
+      }
+    }
+    ActorRecord& cur = it->second;
+    if (!rec.code.empty()) cur.code = rec.code;
+    if (rec.type != ActorType::kUnknown) cur.type = rec.type;
+    for (auto& alias : rec.aliases) {
+      if (NormalizeName(alias) == NormalizeName(cur.name)) continue;
+      if (std::find(cur.aliases.begin(), cur.aliases.end(), alias) == cur.aliases.end()) {
+        cur.aliases.push_back(std::move(alias));
+      }
+    }
+    return Status::Ok();
+  }
+
+  void WriteActor(const ActorRecord& rec, rocksdb::WriteBatch* batch) {
+    batch->Put(h_->cfs[kActors], codec::ActorKey(rec.id), codec::EncodeActorRecord(rec));
+    batch->Put(h_->cfs[kNames], codec::NameKey(NormalizeName(rec.name), rec.id), "");
+    for (const auto& alias : rec.aliases) {
+      batch->Put(h_->cfs[kNames], codec::NameKey(NormalizeName(alias), rec.id), "");
+    }
+  }
+
+  Status Commit(rocksdb::WriteBatch* batch, const std::string& context) {
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync_writes;
+    return FromRocks(h_->db->Write(wo, batch), context);
+  }
+
+  StoreOptions options_;
+  std::shared_ptr<DbHandles> h_;
+  std::mutex write_mu_;
+};
+
+rocksdb::ColumnFamilyOptions CfOptionsFor(std::string_view name,
+                                          const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.format_version = 5;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.compression = rocksdb::kLZ4Compression;
+  if (name == codec::kCountsCf) {
+    cf.merge_operator = std::make_shared<CounterAddOperator>();
+  }
+  return cf;
+}
+
+Status CheckFormatVersion(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, bool fresh,
+                          const std::string& path) {
+  std::string value;
+  auto s = db->Get(rocksdb::ReadOptions(), cf, codec::kFormatVersionKey, &value);
+  if (s.IsNotFound()) {
+    if (!fresh) {
+      return Status::Incompatible("'" + path + "' is a RocksDB database but not a kg store");
+    }
+    return FromRocks(db->Put(rocksdb::WriteOptions(), cf, codec::kFormatVersionKey,
+                             std::to_string(codec::kFormatVersion)),
+                     "writing format version");
+  }
+  KG_RETURN_IF_ERROR(FromRocks(s, "reading format version"));
+  if (value != std::to_string(codec::kFormatVersion)) {
+    return Status::Incompatible("store '" + path + "' has format version " + value +
+                                " but this kg reads version " +
+                                std::to_string(codec::kFormatVersion) +
+                                "; re-ingest into a new store");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+EdgeIndex ChooseEdgeIndex(const EdgeScanSpec& spec) {
+  if (spec.source) return EdgeIndex::kBySource;
+  if (spec.target) return EdgeIndex::kByTarget;
+  if (spec.relation) return EdgeIndex::kByRelation;
+  return EdgeIndex::kBySource;
+}
+
+std::string_view EdgeIndexName(EdgeIndex index) {
+  switch (index) {
+    case EdgeIndex::kBySource: return "edges_out (source, relation, target, date)";
+    case EdgeIndex::kByTarget: return "edges_in (target, relation, source, date)";
+    case EdgeIndex::kByRelation: return "edges_rel (relation, source, target, date)";
+  }
+  return "?";
+}
+
+Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options) {
+  if (options.path.empty()) return Status::InvalidArgument("store path is empty");
+  std::error_code ec;
+  const fs::path path(options.path);
+  const bool exists = fs::exists(path / "CURRENT", ec);
+  if (fs::exists(path, ec) && !fs::is_directory(path, ec)) {
+    return Status::InvalidArgument("store path '" + options.path + "' is not a directory");
+  }
+  if (!exists) {
+    if (fs::exists(path, ec) && !fs::is_empty(path, ec)) {
+      return Status::Incompatible("'" + options.path + "' exists, is not empty and is not a kg store");
+    }
+    if (options.read_only || !options.create_if_missing) {
+      return Status::NotFound("no kg store at '" + options.path + "' (run kg ingest first)");
+    }
+  }
+
+  auto handles = std::make_shared<DbHandles>();
+  handles->cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = !exists;
+  db_options.max_background_jobs = 2;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 2;
+
+  if (exists) {
+    std::vector<std::string> present;
+    auto s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), options.path, &present);
+    KG_RETURN_IF_ERROR(FromRocks(s, "opening store '" + options.path + "'"));
+    for (auto name : AllColumnFamilies()) {
+      if (std::find(present.begin(), present.end(), name) == present.end()) {
+        return Status::Incompatible("store '" + options.path + "' lacks column family '" +
+                                    std::string(name) + "': not a kg store of format version " +
+                                    std::to_string(codec::kFormatVersion));
+      }
+    }
+  }
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (auto name : AllColumnFamilies()) {
+    descriptors.emplace_back(std::string(name), CfOptionsFor(name, handles->cache));
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles->cfs, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles->cfs, &raw);
+  }
+  KG_RETURN_IF_ERROR(FromRocks(s, "opening store '" + options.path + "'"));
+  handles->db.reset(raw);
+  if (handles->cfs.size() != kNumCfs) return Status::Internal("column family count mismatch");
+
+  if (options.read_only) {
+    std::string value;
+    auto vs = raw->Get(rocksdb::ReadOptions(), handles->cfs[kDefault], codec::kFormatVersionKey, &value);
+    if (!vs.ok() || value != std::to_string(codec::kFormatVersion)) {
+      return Status::Incompatible("store '" + options.path + "' has format version '" + value +
+                                  "', expected " + std::to_string(codec::kFormatVersion));
+    }
+  } else {
+    KG_RETURN_IF_ERROR(CheckFormatVersion(raw, handles->cfs[kDefault], !exists, options.path));
+  }
+  return std::unique_ptr<GraphStore>(new RocksGraphStore(options, std::move(handles)));
+}
+
+}  // namespace kg

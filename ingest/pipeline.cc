@@ -1,0 +1,84 @@
+#include "ingest/pipeline.h"
+
+#include "ingest/article_reader.h"
+#include "ingest/dictionary.h"
+#include "ingest/document.h"
+#include "ingest/gazetteer.h"
+#include "ingest/lemmatizer.h"
+#include "ingest/relations.h"
+#include "ingest/tagger.h"
+#include "ingest/text.h"
+
+namespace kg {
+
+void ExtractStats::Add(const ExtractStats& other) {
+  sentences += other.sentences;
+  tokens += other.tokens;
+  bytes += other.bytes;
+  for (const auto& [reason, n] : other.skipped) skipped[reason] += n;
+  for (const auto& [verb, n] : other.unknown_verbs) unknown_verbs[verb] += n;
+}
+
+struct Pipeline::Impl {
+  PipelineOptions options;
+  ingest::Dictionaries dicts;
+  std::unique_ptr<ingest::Tagger> tagger;
+  std::unique_ptr<ingest::Lemmatizer> lemmatizer;
+  std::unique_ptr<ingest::Gazetteer> gazetteer;
+  std::unique_ptr<ingest::RelationExtractor> relations;
+};
+
+Pipeline::Pipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pipeline::~Pipeline() = default;
+
+Result<std::unique_ptr<Pipeline>> Pipeline::Create(const PipelineOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (impl->options.data_dir.empty()) impl->options.data_dir = KG_DEFAULT_DATA_DIR;
+  KG_ASSIGN_OR_RETURN(impl->dicts, ingest::LoadDictionaries(impl->options.data_dir,
+                                                            options.extra_actor_files,
+                                                            options.extra_verb_files));
+  KG_ASSIGN_OR_RETURN(impl->tagger, ingest::Tagger::Load(options.tagger_dir));
+  KG_ASSIGN_OR_RETURN(impl->lemmatizer, ingest::Lemmatizer::Load(options.wordnet_dir));
+  impl->gazetteer = std::make_unique<ingest::Gazetteer>(impl->dicts);
+  impl->relations = std::make_unique<ingest::RelationExtractor>(impl->dicts, *impl->gazetteer,
+                                                                options.keep_unknown_verbs);
+  return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
+}
+
+Status Pipeline::Process(const Article& article, Extraction* out) const {
+  *out = Extraction();
+  out->id = article.id;
+  const PipelineOptions& options = impl_->options;
+  if (article.text.size() > options.max_article_bytes) {
+    return Status::ResourceExhausted("article text is " + std::to_string(article.text.size()) +
+                                     " bytes; the cap is " + std::to_string(options.max_article_bytes));
+  }
+  if (!IsWellFormedUtf8(article.text)) return Status::InvalidArgument("article text is not valid UTF-8");
+
+  ingest::Document doc;
+  doc.text = article.text;
+  ingest::TextOptions text_options;
+  text_options.max_sentence_bytes = options.max_sentence_bytes;
+  ingest::SplitAndTokenize(text_options, &doc);
+  out->stats.bytes = article.text.size();
+
+  std::vector<ingest::ActorMention> mentions;
+  for (uint32_t s = 0; s < doc.sentences.size(); ++s) {
+    ingest::Sentence& sent = doc.sentences[s];
+    if (sent.skipped) {
+      ++out->stats.skipped[std::string(ingest::SkipReasonName(sent.skip_reason))];
+      continue;
+    }
+    ++out->stats.sentences;
+    out->stats.tokens += sent.last_token - sent.first_token;
+    impl_->tagger->Tag(&doc, sent.first_token, sent.last_token);
+    impl_->lemmatizer->Lemmatize(&doc, sent.first_token, sent.last_token);
+    impl_->gazetteer->FindMentions(doc, s, article.date, &mentions);
+  }
+  if (out->stats.sentences == 0 && doc.sentences.empty()) ++out->stats.skipped["no sentences"];
+  impl_->relations->Extract(doc, &mentions, out);
+  return Status::Ok();
+}
+
+}  // namespace kg

@@ -1,0 +1,649 @@
+// Graph algorithms: BFS path and neighbourhood searches over the edge indexes,
+// top pairs from the pair-count index, and centrality with Boost.Graph on a
+// compressed-sparse-row projection built from index scans.
+#include "query/algorithms.h"
+
+#include <boost/graph/betweenness_centrality.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/graph/page_rank.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <queue>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "graph/ids.h"
+#include "query/graph_context.h"
+
+namespace kg::query {
+namespace {
+
+// ------------------------------------------------------------- projection
+
+struct EdgeProp {
+  double weight = 1.0;   // 1 / events: well-attested links are short.
+  int64_t events = 0;
+  RelationId relation = 0;  // Most frequent relation of the pair (majority vote).
+  uint32_t stored_source = 0;  // Vertex the dominant relation starts from.
+};
+
+using Csr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, EdgeProp,
+                                               boost::no_property, uint32_t, uint32_t>;
+
+struct Projection {
+  std::vector<ActorId> actors;                  // Vertex -> actor.
+  std::unordered_map<ActorId, uint32_t> index;  // Actor -> vertex.
+  std::vector<int64_t> out_events, in_events;
+  Csr directed;   // One edge per ordered (source, target) pair.
+  Csr symmetric;  // Both directions of every unordered pair.
+  uint64_t events = 0;
+
+  uint64_t MemoryBytes() const {
+    const uint64_t v = actors.size(), ed = boost::num_edges(directed), es = boost::num_edges(symmetric);
+    return v * (sizeof(ActorId) + 2 * sizeof(int64_t) + 2 * (sizeof(ActorId) + sizeof(uint32_t) + 16)) +
+           2 * (v + 1) * sizeof(uint32_t) + (ed + es) * (sizeof(uint32_t) + sizeof(EdgeProp));
+  }
+};
+
+struct PairAcc {
+  int64_t events = 0;
+  RelationId candidate = 0;
+  int64_t votes = 0;
+  void Add(RelationId r) {
+    ++events;
+    if (votes == 0) {
+      candidate = r;
+      votes = 1;
+    } else {
+      votes += candidate == r ? 1 : -1;
+    }
+  }
+};
+
+uint32_t VertexOf(Projection* p, ActorId id) {
+  auto [it, inserted] = p->index.emplace(id, static_cast<uint32_t>(p->actors.size()));
+  if (inserted) p->actors.push_back(id);
+  return it->second;
+}
+
+Csr MakeCsr(std::vector<std::pair<uint64_t, EdgeProp>>* edges, size_t vertices) {
+  std::sort(edges->begin(), edges->end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<uint32_t, uint32_t>> ends;
+  std::vector<EdgeProp> props;
+  ends.reserve(edges->size());
+  props.reserve(edges->size());
+  for (const auto& [key, prop] : *edges) {
+    ends.emplace_back(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key & 0xffffffffu));
+    props.push_back(prop);
+  }
+  return Csr(boost::edges_are_sorted, ends.begin(), ends.end(), props.begin(), static_cast<uint32_t>(vertices));
+}
+
+Result<std::unique_ptr<Projection>> BuildProjection(GraphContext& ctx, const EdgeFilter& filter) {
+  auto p = std::make_unique<Projection>();
+  std::unordered_map<uint64_t, PairAcc> pairs;
+  std::vector<std::optional<RelationId>> rels;
+  if (filter.relations.empty()) {
+    rels.push_back(std::nullopt);
+  } else {
+    for (RelationId r : filter.relations) rels.push_back(r);
+  }
+  for (const auto& rel : rels) {
+    EdgeScanSpec spec;
+    spec.relation = rel;
+    spec.date_from = filter.date_from;
+    spec.date_to = filter.date_to;
+    spec.include_negated = filter.include_negated;
+    Status status;
+    KG_RETURN_IF_ERROR(ctx.reader().ScanEdges(spec, [&](const EdgeEntry& e) {
+      status = ctx.budget().Charge();
+      if (!status.ok()) return false;
+      if (!filter.Accepts(e)) return true;
+      const uint32_t u = VertexOf(p.get(), e.source);
+      const uint32_t v = VertexOf(p.get(), e.target);
+      pairs[(static_cast<uint64_t>(u) << 32) | v].Add(e.relation);
+      ++p->events;
+      return true;
+    }));
+    KG_RETURN_IF_ERROR(status);
+  }
+  const size_t n = p->actors.size();
+  p->out_events.assign(n, 0);
+  p->in_events.assign(n, 0);
+  std::vector<std::pair<uint64_t, EdgeProp>> directed;
+  std::unordered_map<uint64_t, std::pair<EdgeProp, int64_t>> undirected;  // prop, dominant events
+  directed.reserve(pairs.size());
+  for (const auto& [key, acc] : pairs) {
+    const uint32_t u = static_cast<uint32_t>(key >> 32), v = static_cast<uint32_t>(key & 0xffffffffu);
+    p->out_events[u] += acc.events;
+    p->in_events[v] += acc.events;
+    EdgeProp prop;
+    prop.events = acc.events;
+    prop.weight = 1.0 / static_cast<double>(acc.events);
+    prop.relation = acc.candidate;
+    prop.stored_source = u;
+    directed.emplace_back(key, prop);
+    if (u == v) continue;
+    const uint64_t ukey = (static_cast<uint64_t>(std::min(u, v)) << 32) | std::max(u, v);
+    auto& [sym, dominant] = undirected[ukey];
+    if (acc.events > dominant) {
+      sym.relation = acc.candidate;
+      sym.stored_source = u;
+      dominant = acc.events;
+    }
+    sym.events += acc.events;
+  }
+  std::vector<std::pair<uint64_t, EdgeProp>> both;
+  both.reserve(undirected.size() * 2);
+  for (auto& [key, entry] : undirected) {
+    EdgeProp prop = entry.first;
+    prop.weight = 1.0 / static_cast<double>(prop.events);
+    const uint64_t a = key >> 32, b = key & 0xffffffffu;
+    both.emplace_back((a << 32) | b, prop);
+    both.emplace_back((b << 32) | a, prop);
+  }
+  p->directed = MakeCsr(&directed, n);
+  p->symmetric = MakeCsr(&both, n);
+  return p;
+}
+
+// ------------------------------------------------------------- helpers
+
+std::string QuoteNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
+Status CheckHops(int hops, const QueryOptions& budget, const char* what) {
+  if (hops < 1) return Status::InvalidArgument(std::string(what) + " must be at least 1");
+  if (hops > budget.max_hops) {
+    return Status::InvalidArgument(std::string(what) + " of " + std::to_string(hops) + " exceeds the cap of " +
+                                   std::to_string(budget.max_hops) + " hops");
+  }
+  return Status::Ok();
+}
+
+EdgeScanSpec SpecOf(const EdgeFilter& f) {
+  EdgeScanSpec spec;
+  spec.date_from = f.date_from;
+  spec.date_to = f.date_to;
+  spec.include_negated = f.include_negated;
+  return spec;
+}
+
+Result<std::string> PathText(GraphContext& ctx, const std::vector<Hop>& hops) {
+  if (hops.empty()) return std::string();
+  KG_ASSIGN_OR_RETURN(std::string out, ctx.ActorName(hops[0].from));
+  for (const Hop& h : hops) {
+    KG_ASSIGN_OR_RETURN(std::string rel, ctx.RelationName(h.relation));
+    out += h.source == h.from ? " -[" + rel + "]-> " : " <-[" + rel + "]- ";
+    KG_ASSIGN_OR_RETURN(std::string name, ctx.ActorName(h.to));
+    out += name;
+  }
+  return out;
+}
+
+template <typename Fn>
+Result<ResultTable> Guard(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("out of memory; filter the subgraph (--relation, --relation-class)");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("graph algorithm failed: ") + e.what());
+  }
+}
+
+// ------------------------------------------------------------- paths
+
+Result<ResultTable> BfsPaths(GraphContext& ctx, const std::vector<ActorId>& sources,
+                             const std::vector<ActorId>& targets, const EdgeFilter& filter,
+                             const PathOptions& options) {
+  ResultTable table;
+  table.columns = {"path", "hops"};
+  const size_t row_cap = ctx.options().row_limit == 0 ? SIZE_MAX : ctx.options().row_limit;
+  for (ActorId from : sources) {
+    std::unordered_set<ActorId> remaining(targets.begin(), targets.end());
+    remaining.erase(from);
+    std::unordered_map<ActorId, int> dist{{from, 0}};
+    std::unordered_map<ActorId, std::vector<Hop>> parents;
+    std::vector<ActorId> frontier{from};
+    for (int level = 1; level <= options.max_hops && !frontier.empty() && !remaining.empty(); ++level) {
+      std::vector<ActorId> next;
+      for (ActorId u : frontier) {
+        KG_RETURN_IF_ERROR(ForEachHop(ctx, u, options.direction, filter.relations, SpecOf(filter),
+                                      [&](const EdgeEntry& e) { return filter.Accepts(e); },
+                                      [&](const Hop& h) {
+                                        auto it = dist.find(h.to);
+                                        if (it == dist.end()) {
+                                          dist.emplace(h.to, level);
+                                          parents[h.to].push_back(h);
+                                          next.push_back(h.to);
+                                        } else if (it->second == level && options.all) {
+                                          parents[h.to].push_back(h);
+                                        }
+                                        return Status::Ok();
+                                      }));
+      }
+      for (ActorId v : next) remaining.erase(v);
+      frontier = std::move(next);
+    }
+    for (ActorId t : targets) {
+      if (t == from || !dist.count(t)) continue;
+      // Depth-first over parent links, newest hop first.
+      std::vector<Hop> reversed;
+      std::function<Status(ActorId)> walk = [&](ActorId at) -> Status {
+        if (at == from) {
+          if (table.rows.size() >= row_cap) return Status::Ok();
+          std::vector<Hop> path(reversed.rbegin(), reversed.rend());
+          KG_ASSIGN_OR_RETURN(std::string text, PathText(ctx, path));
+          table.rows.push_back({Value::String(text), Value::Int(static_cast<int64_t>(path.size()))});
+          return ctx.budget().Charge();
+        }
+        for (const Hop& h : parents[at]) {
+          reversed.push_back(h);
+          Status s = walk(h.from);
+          reversed.pop_back();
+          KG_RETURN_IF_ERROR(s);
+          if (!options.all) break;
+        }
+        return Status::Ok();
+      };
+      KG_RETURN_IF_ERROR(walk(t));
+    }
+  }
+  std::sort(table.rows.begin(), table.rows.end());
+  return table;
+}
+
+Result<ResultTable> WeightedPath(GraphContext& ctx, const std::vector<ActorId>& sources,
+                                 const std::vector<ActorId>& targets, const EdgeFilter& filter,
+                                 const PathOptions& options) {
+  if (options.direction != Direction::kBoth && options.direction != Direction::kOut) {
+    return Status::InvalidArgument("weighted paths follow edges outwards or in both directions");
+  }
+  KG_ASSIGN_OR_RETURN(auto proj, BuildProjection(ctx, filter));
+  const Csr& g = options.direction == Direction::kBoth ? proj->symmetric : proj->directed;
+  ResultTable table;
+  table.columns = {"path", "hops", "cost"};
+  const size_t n = proj->actors.size();
+  for (ActorId from : sources) {
+    auto s_it = proj->index.find(from);
+    if (s_it == proj->index.end()) continue;
+    std::vector<uint32_t> pred(n);
+    std::vector<double> dist(n);
+    std::vector<uint32_t> pred_edge_index(n);
+    boost::dijkstra_shortest_paths(
+        g, s_it->second,
+        boost::predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g)))
+            .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)))
+            .weight_map(boost::get(&EdgeProp::weight, g)));
+    for (ActorId to : targets) {
+      auto t_it = proj->index.find(to);
+      if (t_it == proj->index.end() || to == from) continue;
+      uint32_t v = t_it->second;
+      if (pred[v] == v) continue;  // Unreachable.
+      std::vector<uint32_t> chain{v};
+      while (v != s_it->second && chain.size() <= n) {
+        v = pred[v];
+        chain.push_back(v);
+      }
+      std::reverse(chain.begin(), chain.end());
+      if (static_cast<int>(chain.size()) - 1 > options.max_hops) {
+        table.notes.push_back("the cheapest path has " + std::to_string(chain.size() - 1) +
+                              " hops, more than --max-hops");
+        continue;
+      }
+      std::vector<Hop> hops;
+      for (size_t k = 0; k + 1 < chain.size(); ++k) {
+        // Pick the cheapest parallel edge u -> w.
+        const uint32_t u = chain[k], w = chain[k + 1];
+        const EdgeProp* best = nullptr;
+        for (auto [ei, ee] = boost::out_edges(u, g); ei != ee; ++ei) {
+          if (boost::target(*ei, g) == w && (best == nullptr || g[*ei].weight < best->weight)) best = &g[*ei];
+        }
+        if (best == nullptr) return Status::Internal("dijkstra predecessor without an edge");
+        Hop h;
+        h.from = proj->actors[u];
+        h.to = proj->actors[w];
+        h.relation = best->relation;
+        h.source = proj->actors[best->stored_source];
+        h.target = best->stored_source == u ? h.to : h.from;
+        h.events = best->events;
+        hops.push_back(h);
+      }
+      KG_ASSIGN_OR_RETURN(std::string text, PathText(ctx, hops));
+      table.rows.push_back({Value::String(text), Value::Int(static_cast<int64_t>(hops.size())),
+                            Value::Double(dist[t_it->second])});
+    }
+  }
+  return table;
+}
+
+}  // namespace
+
+Result<ResultTable> FindPaths(const GraphReader& reader, const std::string& from, const std::string& to,
+                              const PathOptions& options, const QueryOptions& budget) {
+  return Guard([&]() -> Result<ResultTable> {
+    KG_RETURN_IF_ERROR(CheckHops(options.max_hops, budget, "--max-hops"));
+    GraphContext ctx(reader, budget);
+    KG_ASSIGN_OR_RETURN(std::vector<ActorId> sources, ctx.ResolveActor(from));
+    KG_ASSIGN_OR_RETURN(std::vector<ActorId> targets, ctx.ResolveActor(to));
+    std::vector<std::string> notes;
+    KG_ASSIGN_OR_RETURN(EdgeFilter filter, CompileFilter(ctx, options.filter, &notes));
+    Result<ResultTable> result = options.weighted ? WeightedPath(ctx, sources, targets, filter, options)
+                                                  : BfsPaths(ctx, sources, targets, filter, options);
+    if (!result.ok()) return result;
+    ResultTable table = std::move(result).value();
+    table.notes.insert(table.notes.begin(), notes.begin(), notes.end());
+    if (table.rows.empty()) {
+      table.notes.push_back("no path between '" + from + "' and '" + to + "' within " +
+                            std::to_string(options.max_hops) + " hops");
+    }
+    return table;
+  });
+}
+
+Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& actor, const NeighborOptions& options,
+                              const QueryOptions& budget) {
+  return Guard([&]() -> Result<ResultTable> {
+    KG_RETURN_IF_ERROR(CheckHops(options.hops, budget, "--hops"));
+    GraphContext ctx(reader, budget);
+    KG_ASSIGN_OR_RETURN(std::vector<ActorId> starts, ctx.ResolveActor(actor));
+    ResultTable table;
+    KG_ASSIGN_OR_RETURN(EdgeFilter filter, CompileFilter(ctx, options.filter, &table.notes));
+    table.columns = {"actor", "code", "hops", "via", "relations", "events"};
+    struct Info {
+      int hops = 0;
+      ActorId via = 0;
+      int64_t events = 0;
+      std::set<RelationId> relations;
+    };
+    std::unordered_map<ActorId, Info> seen;
+    for (ActorId s : starts) seen[s] = Info{0, 0, 0, {}};
+    std::vector<ActorId> frontier = starts;
+    for (int level = 1; level <= options.hops && !frontier.empty(); ++level) {
+      std::vector<ActorId> next;
+      for (ActorId u : frontier) {
+        const ActorId via_u = seen[u].via;
+        KG_RETURN_IF_ERROR(ForEachHop(ctx, u, options.direction, filter.relations, SpecOf(filter),
+                                      [&](const EdgeEntry& e) { return filter.Accepts(e); },
+                                      [&](const Hop& h) {
+                                        auto it = seen.find(h.to);
+                                        if (it == seen.end()) {
+                                          Info info;
+                                          info.hops = level;
+                                          info.via = level == 1 ? h.to : via_u;
+                                          it = seen.emplace(h.to, std::move(info)).first;
+                                          next.push_back(h.to);
+                                        }
+                                        if (it->second.hops == level) {
+                                          it->second.events += h.events;
+                                          it->second.relations.insert(h.relation);
+                                        }
+                                        return Status::Ok();
+                                      }));
+      }
+      frontier = std::move(next);
+    }
+    struct Out {
+      int hops;
+      int64_t events;
+      std::string name;
+      ActorId id;
+    };
+    std::vector<Out> out;
+    for (const auto& [id, info] : seen) {
+      if (info.hops == 0) continue;
+      KG_ASSIGN_OR_RETURN(std::string name, ctx.ActorName(id));
+      out.push_back(Out{info.hops, info.events, std::move(name), id});
+    }
+    std::sort(out.begin(), out.end(), [](const Out& a, const Out& b) {
+      if (a.hops != b.hops) return a.hops < b.hops;
+      if (a.events != b.events) return a.events > b.events;
+      return a.name < b.name;
+    });
+    const size_t cap = budget.row_limit == 0 ? SIZE_MAX : budget.row_limit;
+    if (out.size() > cap) {
+      table.notes.push_back("showing " + std::to_string(cap) + " of " + std::to_string(out.size()) +
+                            " neighbours; raise --limit to see more");
+      out.resize(cap);
+    }
+    for (const Out& o : out) {
+      const auto& info = seen[o.id];
+      KG_ASSIGN_OR_RETURN(const ActorRecord* rec, ctx.Actor(o.id));
+      KG_ASSIGN_OR_RETURN(std::string via, ctx.ActorName(info.via));
+      std::vector<std::string> rel_names;
+      for (RelationId r : info.relations) {
+        KG_ASSIGN_OR_RETURN(std::string rn, ctx.RelationName(r));
+        rel_names.push_back(rn);
+      }
+      std::sort(rel_names.begin(), rel_names.end());
+      std::vector<Value> rels;
+      for (auto& rn : rel_names) rels.push_back(Value::String(rn));
+      table.rows.push_back({Value::String(o.name), rec->code.empty() ? Value::Null() : Value::String(rec->code),
+                            Value::Int(o.hops), Value::String(via), Value::List(std::move(rels)),
+                            Value::Int(o.events)});
+    }
+    return table;
+  });
+}
+
+Result<ResultTable> TopPairs(const GraphReader& reader, const TopOptions& options, const QueryOptions& budget) {
+  return Guard([&]() -> Result<ResultTable> {
+    GraphContext ctx(reader, budget);
+    ResultTable table;
+    table.columns = {"source", "relation", "target", "events"};
+    std::optional<RelationId> relation;
+    if (!options.relation.empty()) {
+      relation = RelationIdFor(options.relation);
+      KG_ASSIGN_OR_RETURN(bool exists, ctx.RelationExists(*relation));
+      if (!exists) {
+        KG_ASSIGN_OR_RETURN(std::vector<std::string> close, ctx.SuggestRelations(options.relation));
+        table.notes.push_back("relation '" + options.relation + "' does not occur in the store" +
+                              (close.empty() ? "" : " (closest: " + QuoteNames(close) + ")"));
+        return table;
+      }
+    }
+    const size_t k = options.limit == 0 ? 10 : options.limit;
+    // Min-heap on count keeps the k largest pairs; ties broken by ids for determinism.
+    auto worse = [](const PairCount& a, const PairCount& b) {
+      if (a.count != b.count) return a.count > b.count;
+      return std::tie(a.source, a.relation, a.target) < std::tie(b.source, b.relation, b.target);
+    };
+    std::priority_queue<PairCount, std::vector<PairCount>, decltype(worse)> heap(worse);
+    Status status;
+    KG_RETURN_IF_ERROR(reader.ScanPairCounts(relation, [&](const PairCount& pc) {
+      status = ctx.budget().Charge();
+      if (!status.ok()) return false;
+      heap.push(pc);
+      if (heap.size() > k) heap.pop();
+      return true;
+    }));
+    KG_RETURN_IF_ERROR(status);
+    struct Out {
+      int64_t count;
+      std::string source, relation, target;
+    };
+    std::vector<Out> out;
+    while (!heap.empty()) {
+      const PairCount pc = heap.top();
+      heap.pop();
+      KG_ASSIGN_OR_RETURN(std::string s, ctx.ActorName(pc.source));
+      KG_ASSIGN_OR_RETURN(std::string r, ctx.RelationName(pc.relation));
+      KG_ASSIGN_OR_RETURN(std::string t, ctx.ActorName(pc.target));
+      out.push_back(Out{pc.count, s, r, t});
+    }
+    std::sort(out.begin(), out.end(), [](const Out& a, const Out& b) {
+      if (a.count != b.count) return a.count > b.count;
+      return std::tie(a.source, a.relation, a.target) < std::tie(b.source, b.relation, b.target);
+    });
+    for (auto& o : out) {
+      table.rows.push_back({Value::String(o.source), Value::String(o.relation), Value::String(o.target),
+                            Value::Int(o.count)});
+    }
+    return table;
+  });
+}
+
+std::optional<RankMeasure> ParseRankMeasure(std::string_view name) {
+  if (name == "degree") return RankMeasure::kDegree;
+  if (name == "in-degree" || name == "indegree") return RankMeasure::kInDegree;
+  if (name == "out-degree" || name == "outdegree") return RankMeasure::kOutDegree;
+  if (name == "betweenness") return RankMeasure::kBetweenness;
+  if (name == "pagerank") return RankMeasure::kPageRank;
+  if (name == "components") return RankMeasure::kComponents;
+  return std::nullopt;
+}
+
+Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& options, const QueryOptions& budget) {
+  return Guard([&]() -> Result<ResultTable> {
+    GraphContext ctx(reader, budget);
+    ResultTable table;
+    KG_ASSIGN_OR_RETURN(EdgeFilter filter, CompileFilter(ctx, options.filter, &table.notes));
+    KG_ASSIGN_OR_RETURN(auto proj, BuildProjection(ctx, filter));
+    const size_t n = proj->actors.size();
+    const size_t limit = options.limit == 0 ? 10 : options.limit;
+    std::vector<double> score(n, 0.0);
+    switch (options.measure) {
+      case RankMeasure::kDegree:
+      case RankMeasure::kInDegree:
+      case RankMeasure::kOutDegree:
+        for (size_t v = 0; v < n; ++v) {
+          const int64_t in = proj->in_events[v], out = proj->out_events[v];
+          score[v] = static_cast<double>(options.measure == RankMeasure::kInDegree    ? in
+                                         : options.measure == RankMeasure::kOutDegree ? out
+                                                                                      : in + out);
+        }
+        break;
+      case RankMeasure::kBetweenness: {
+        const double cost = static_cast<double>(n) * static_cast<double>(boost::num_edges(proj->symmetric));
+        const double allowed = static_cast<double>(budget.work_budget) * 1000.0;
+        if (budget.work_budget > 0 && cost > allowed) {
+          return Status::ResourceExhausted(
+              "betweenness over " + std::to_string(n) + " actors and " +
+              std::to_string(boost::num_edges(proj->symmetric) / 2) +
+              " links is too costly for the work budget; filter with --relation or --relation-class, or raise "
+              "--max-work");
+        }
+        boost::brandes_betweenness_centrality(
+            proj->symmetric,
+            boost::centrality_map(boost::make_iterator_property_map(
+                score.begin(), boost::get(boost::vertex_index, proj->symmetric))));
+        for (double& s : score) s /= 2.0;  // Each unordered pair was counted in both directions.
+        break;
+      }
+      case RankMeasure::kPageRank: {
+        if (n > 0) {
+          boost::graph::page_rank(proj->directed,
+                           boost::make_iterator_property_map(score.begin(),
+                                                             boost::get(boost::vertex_index, proj->directed)),
+                           boost::graph::n_iterations(30));
+          double total = 0;
+          for (double s : score) total += s;
+          if (total > 0) {
+            for (double& s : score) s /= total;
+          }
+        }
+        break;
+      }
+      case RankMeasure::kComponents: {
+        std::vector<uint32_t> comp(n);
+        const uint32_t count =
+            n == 0 ? 0
+                   : static_cast<uint32_t>(boost::connected_components(
+                         proj->symmetric,
+                         boost::make_iterator_property_map(comp.begin(),
+                                                           boost::get(boost::vertex_index, proj->symmetric))));
+        std::vector<std::vector<uint32_t>> members(count);
+        for (uint32_t v = 0; v < n; ++v) members[comp[v]].push_back(v);
+        auto degree = [&](uint32_t v) { return proj->in_events[v] + proj->out_events[v]; };
+        struct Comp {
+          size_t size;
+          std::vector<std::string> top;
+        };
+        std::vector<Comp> comps;
+        for (auto& m : members) {
+          std::sort(m.begin(), m.end(), [&](uint32_t a, uint32_t b) {
+            if (degree(a) != degree(b)) return degree(a) > degree(b);
+            return proj->actors[a] < proj->actors[b];
+          });
+          Comp c{m.size(), {}};
+          for (size_t i = 0; i < m.size() && i < 5; ++i) {
+            KG_ASSIGN_OR_RETURN(std::string name, ctx.ActorName(proj->actors[m[i]]));
+            c.top.push_back(name);
+          }
+          comps.push_back(std::move(c));
+        }
+        std::sort(comps.begin(), comps.end(), [](const Comp& a, const Comp& b) {
+          if (a.size != b.size) return a.size > b.size;
+          return a.top < b.top;
+        });
+        table.columns = {"rank", "size", "actors"};
+        for (size_t i = 0; i < comps.size() && i < limit; ++i) {
+          std::vector<Value> names;
+          for (auto& t : comps[i].top) names.push_back(Value::String(t));
+          table.rows.push_back({Value::Int(static_cast<int64_t>(i + 1)),
+                                Value::Int(static_cast<int64_t>(comps[i].size)), Value::List(std::move(names))});
+        }
+        table.notes.push_back(std::to_string(comps.size()) + " weakly connected components over " +
+                              std::to_string(n) + " actors");
+        return table;
+      }
+    }
+    struct Out {
+      double score;
+      std::string name;
+      uint32_t v;
+    };
+    std::vector<Out> out;
+    out.reserve(n);
+    for (uint32_t v = 0; v < n; ++v) {
+      KG_ASSIGN_OR_RETURN(std::string name, ctx.ActorName(proj->actors[v]));
+      out.push_back(Out{score[v], std::move(name), v});
+    }
+    std::sort(out.begin(), out.end(), [](const Out& a, const Out& b) {
+      if (a.score != b.score) return a.score > b.score;
+      return a.name < b.name;
+    });
+    table.columns = {"rank", "actor", "code", "score"};
+    const bool integral = options.measure == RankMeasure::kDegree || options.measure == RankMeasure::kInDegree ||
+                          options.measure == RankMeasure::kOutDegree;
+    for (size_t i = 0; i < out.size() && i < limit; ++i) {
+      KG_ASSIGN_OR_RETURN(const ActorRecord* rec, ctx.Actor(proj->actors[out[i].v]));
+      table.rows.push_back({Value::Int(static_cast<int64_t>(i + 1)), Value::String(out[i].name),
+                            rec->code.empty() ? Value::Null() : Value::String(rec->code),
+                            integral ? Value::Int(static_cast<int64_t>(out[i].score)) : Value::Double(out[i].score)});
+    }
+    return table;
+  });
+}
+
+Result<ProjectionInfo> BuildProjectionInfo(const GraphReader& reader, const SubgraphFilter& filter,
+                                           const QueryOptions& budget) {
+  try {
+    const auto start = std::chrono::steady_clock::now();
+    GraphContext ctx(reader, budget);
+    std::vector<std::string> notes;
+    KG_ASSIGN_OR_RETURN(EdgeFilter f, CompileFilter(ctx, filter, &notes));
+    KG_ASSIGN_OR_RETURN(auto proj, BuildProjection(ctx, f));
+    ProjectionInfo info;
+    info.vertices = proj->actors.size();
+    info.edges = boost::num_edges(proj->directed);
+    info.events = proj->events;
+    info.memory_bytes = proj->MemoryBytes();
+    info.build_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return info;
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("projection failed: ") + e.what());
+  }
+}
+
+}  // namespace kg::query

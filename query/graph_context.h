@@ -1,0 +1,119 @@
+// Internal: cached lookups on a GraphReader shared by the executor and the
+// algorithms (actor records, relation names, documents, events), actor name
+// resolution with suggestions, and the time/work budget.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/graph_store.h"
+#include "query/algorithms.h"
+#include "query/query.h"
+
+namespace kg::query {
+
+// Tracks the budgets of QueryOptions. Charge() is cheap; it looks at the
+// clock every 1024 units of work.
+class Budget {
+ public:
+  explicit Budget(const QueryOptions& options);
+  // Adds `units` of work; fails with kResourceExhausted or kAborted.
+  Status Charge(uint64_t units = 1);
+  uint64_t used() const { return used_; }
+
+ private:
+  Status CheckClock();
+  uint64_t limit_;
+  int64_t time_ms_;
+  uint64_t used_ = 0;
+  uint64_t next_clock_check_ = 1024;
+  std::chrono::steady_clock::time_point start_;
+};
+
+class GraphContext {
+ public:
+  GraphContext(const GraphReader& reader, const QueryOptions& options)
+      : reader_(reader), options_(options), budget_(options) {}
+
+  const GraphReader& reader() const { return reader_; }
+  const QueryOptions& options() const { return options_; }
+  Budget& budget() { return budget_; }
+
+  // The actor record, or a placeholder named by its hex id when missing.
+  Result<const ActorRecord*> Actor(ActorId id);
+  Result<std::string> ActorName(ActorId id);
+  // The stored relation name ("" if unknown).
+  Result<std::string> RelationName(RelationId id);
+  // The event behind an edge (cached, one entry per key).
+  Result<const StoredEvent*> Event(const EventKey& key);
+  // Metadata of the document an event came from (nullptr if gone).
+  Result<const DocumentMeta*> DocumentOf(const EventKey& key);
+
+  // Actors whose name or alias is `name`. Unknown names fail with
+  // kInvalidArgument naming the closest known actors.
+  Result<std::vector<ActorId>> ResolveActor(const std::string& name);
+  // Up to `n` known actor names closest to `name` (edit distance over
+  // canonical names and aliases, substring matches first).
+  Result<std::vector<std::string>> SuggestActors(const std::string& name, size_t n = 3);
+  // All actor records (one scan, cached).
+  Result<const std::vector<ActorRecord>*> AllActors();
+  // Relation names known to the store closest to `name`.
+  Result<std::vector<std::string>> SuggestRelations(const std::string& name, size_t n = 3);
+  // Does the store hold this relation?
+  Result<bool> RelationExists(RelationId id);
+
+ private:
+  const GraphReader& reader_;
+  const QueryOptions& options_;
+  Budget budget_;
+  std::unordered_map<ActorId, std::unique_ptr<ActorRecord>> actors_;
+  std::unordered_map<RelationId, std::string> relations_;
+  std::map<EventKey, std::unique_ptr<StoredEvent>> events_;
+  std::unordered_map<DocKey, std::unique_ptr<DocumentMeta>> docs_;
+  std::optional<std::vector<ActorRecord>> all_actors_;
+};
+
+// Levenshtein distance over bytes.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// The relation ids of `filter.relations`, plus a predicate on CAMEO codes for
+// `filter.relation_class`. Unknown relation names produce notes.
+struct EdgeFilter {
+  std::vector<RelationId> relations;  // Empty: any.
+  std::vector<QuadClass> quads;       // Empty: any.
+  Date date_from = INT32_MIN;
+  Date date_to = INT32_MAX;
+  bool include_negated = false;
+  bool Accepts(const EdgeEntry& e) const;
+};
+Result<EdgeFilter> CompileFilter(GraphContext& ctx, const SubgraphFilter& filter,
+                                 std::vector<std::string>* notes);
+
+// One step between two actors: the distinct (source, relation, target)
+// triple, folded over its matching events.
+struct Hop {
+  ActorId from = 0;  // The actor the walk came from.
+  ActorId to = 0;    // The actor it reached.
+  ActorId source = 0, target = 0;  // Stored direction.
+  RelationId relation = 0;
+  EventKey first_event;  // Earliest matching event in index order (evidence).
+  Date first_date = kUnknownDate;
+  int64_t events = 0;
+};
+
+// Calls `visit` for every hop leaving `from` in `direction` over edges that
+// `accept` lets through, one call per distinct triple. Uses one prefix scan
+// per direction and per relation in `relations` (all relations if empty).
+// Charges one unit of work per scanned edge.
+Status ForEachHop(GraphContext& ctx, ActorId from, Direction direction,
+                  const std::vector<RelationId>& relations, const EdgeScanSpec& base,
+                  const std::function<bool(const EdgeEntry&)>& accept,
+                  const std::function<Status(const Hop&)>& visit);
+
+}  // namespace kg::query
