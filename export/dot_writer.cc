@@ -5,11 +5,10 @@
 // adjacency_list edge iterator (a boost::optional) when edges(g) is walked.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_map/function_property_map.hpp>
-
-#include <algorithm>
 #include <cmath>
 #include <ostream>
 
@@ -20,17 +19,23 @@ namespace kg::exporter {
 namespace {
 
 // Vertices are node indices; each edge carries its index into Subgraph::edges.
-using DotGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                       boost::no_property, size_t>;
+using DotGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, size_t>;
 
 std::string_view TypeFill(ActorType type) {
   switch (type) {
-    case ActorType::kCountry: return "#dbe8f6";
-    case ActorType::kPerson: return "#fdebd0";
-    case ActorType::kOrganization: return "#e6ddf1";
-    case ActorType::kGroup: return "#f5dcdc";
-    case ActorType::kPlace: return "#e1f0e1";
-    case ActorType::kUnknown: break;
+    case ActorType::kCountry:
+      return "#dbe8f6";
+    case ActorType::kPerson:
+      return "#fdebd0";
+    case ActorType::kOrganization:
+      return "#e6ddf1";
+    case ActorType::kGroup:
+      return "#f5dcdc";
+    case ActorType::kPlace:
+      return "#e1f0e1";
+    case ActorType::kUnknown:
+      break;
   }
   return "#eeeeee";
 }
@@ -44,9 +49,9 @@ class NodeWriter {
     const ExportNode& n = graph_.nodes[v];
     const std::string label = DotQuote(n.code.empty() ? n.name : n.name + "\n" + n.code);
     const double scale = Log2p1(n.degree());
-    out << " [label=" << label
-        << ", tooltip=" << DotQuote(n.name + " (" + std::string(ActorTypeName(n.type)) + "), " +
-                                    std::to_string(n.degree()) + " events")
+    out << " [label=" << label << ", tooltip="
+        << DotQuote(n.name + " (" + std::string(ActorTypeName(n.type)) + "), " +
+                    std::to_string(n.degree()) + (n.degree() == 1 ? " event" : " events"))
         << ", fillcolor=" << DotQuote(TypeFill(n.type))
         << ", width=" << DotQuote(internal::FormatFixed(0.75 + 0.25 * scale, 2))
         << ", fontsize=" << DotQuote(internal::FormatFixed(std::min(10.0 + 1.5 * scale, 24.0), 1));
@@ -71,10 +76,12 @@ class EdgeWriter {
       tip += ", " + internal::DateText(e.first_date);
       if (e.last_date != e.first_date) tip += " to " + internal::DateText(e.last_date);
     }
-    if (!e.cameo.empty()) tip += ", CAMEO " + e.cameo + " (" + std::string(QuadClassName(e.quad)) + ")";
+    if (!e.cameo.empty())
+      tip += ", CAMEO " + e.cameo + " (" + std::string(QuadClassName(e.quad)) + ")";
     out << "[label=" << DotQuote(internal::EdgeLabel(e)) << ", tooltip=" << DotQuote(tip)
-        << ", color=" << DotQuote(color) << ", fontcolor=" << DotQuote(color)
-        << ", penwidth=" << DotQuote(internal::FormatFixed(std::min(1.0 + 1.5 * std::log2(static_cast<double>(e.count)), 8.0), 2));
+        << ", color=" << DotQuote(color) << ", fontcolor=" << DotQuote(color) << ", penwidth="
+        << DotQuote(internal::FormatFixed(
+               std::min(1.0 + 1.5 * std::log2(static_cast<double>(e.count)), 8.0), 2));
     if (e.negated) out << ", style=\"dashed\"";
     out << "]";
   }
@@ -86,14 +93,16 @@ class EdgeWriter {
 
 class GraphWriter {
  public:
-  GraphWriter(const Subgraph& graph, const WriteOptions& options) : graph_(graph), options_(options) {}
+  GraphWriter(const Subgraph& graph, const WriteOptions& options)
+      : graph_(graph), options_(options) {}
   void operator()(std::ostream& out) const {
     out << "// " << SanitizeText(options_.title) << ": " << graph_.nodes.size() << " actors, "
         << graph_.edges.size() << " edges. Colours: CAMEO quad class (greens cooperation, "
         << "orange/red conflict, grey unknown).\n"
         << "graph [charset=\"UTF-8\", rankdir=\"LR\", overlap=\"false\", splines=\"true\", "
            "nodesep=\"0.4\", ranksep=\"0.9\", fontname=\"Helvetica\"];\n"
-        << "node [shape=\"ellipse\", style=\"filled\", color=\"#555555\", fontname=\"Helvetica\"];\n"
+        << "node [shape=\"ellipse\", style=\"filled\", color=\"#555555\", "
+           "fontname=\"Helvetica\"];\n"
         << "edge [fontname=\"Helvetica\", fontsize=\"10\", arrowsize=\"0.8\"];\n";
   }
 
@@ -111,8 +120,9 @@ Status WriteDot(const Subgraph& graph, const WriteOptions& options, std::ostream
   for (size_t i = 0; i < graph.edges.size(); ++i) {
     boost::add_edge(graph.edges[i].source, graph.edges[i].target, i, g);
   }
-  boost::write_graphviz(out, g, NodeWriter(graph), EdgeWriter(graph, g), GraphWriter(graph, options),
-                        boost::make_function_property_map<size_t>([](size_t v) { return VertexId(v); }));
+  boost::write_graphviz(
+      out, g, NodeWriter(graph), EdgeWriter(graph, g), GraphWriter(graph, options),
+      boost::make_function_property_map<size_t>([](size_t v) { return VertexId(v); }));
   return internal::StreamStatus(out, "DOT");
 }
 

@@ -80,9 +80,8 @@ Result<ExportSummary> Export(const GraphReader& reader, const ExportOptions& opt
 
   switch (options.format) {
     case ExportFormat::kDot:
-      KG_RETURN_IF_ERROR(WithOutput(options.output, [&](std::ostream& out) {
-        return WriteDot(graph, options.write, out);
-      }));
+      KG_RETURN_IF_ERROR(WithOutput(
+          options.output, [&](std::ostream& out) { return WriteDot(graph, options.write, out); }));
       break;
     case ExportFormat::kSvg:
     case ExportFormat::kPng: {
@@ -99,9 +98,8 @@ Result<ExportSummary> Export(const GraphReader& reader, const ExportOptions& opt
       }));
       break;
     case ExportFormat::kCytoscape:
-      KG_RETURN_IF_ERROR(WithOutput(options.output, [&](std::ostream& out) {
-        return WriteCytoscape(reader, graph, out);
-      }));
+      KG_RETURN_IF_ERROR(WithOutput(
+          options.output, [&](std::ostream& out) { return WriteCytoscape(reader, graph, out); }));
       break;
     case ExportFormat::kNeo4j: {
       std::error_code ec;

@@ -51,7 +51,7 @@ struct ExportOptions {
 
 struct ExportSummary {
   size_t nodes = 0;
-  size_t edges = 0;   // Collapsed edges (events for kJsonl).
+  size_t edges = 0;  // Collapsed edges (events for kJsonl).
   int64_t events = 0;
 };
 
@@ -69,9 +69,18 @@ Status WriteGraphml(const GraphReader& reader, const Subgraph& graph, const Writ
 Status WriteCytoscape(const GraphReader& reader, const Subgraph& graph, std::ostream& out);
 // Writes `dir`/nodes.csv and `dir`/relationships.csv (directory must exist).
 Status WriteNeo4jCsv(const GraphReader& reader, const Subgraph& graph, const std::string& dir);
-// Streams one line per selected event; returns the number of lines.
+// Streams one line per selected event (doc id, date, actors, relation,
+// CAMEO, negation, speaker, every mention with offsets and quote); returns
+// the number of lines. Nothing is held per event: whole-graph selections read
+// the events document by document; selections that need collapsed counts
+// (around, min_count, top) hold the collapsed edges and emit edge by edge.
 Result<int64_t> WriteJsonLines(const GraphReader& reader, const SelectionOptions& selection,
                                std::ostream& out);
+// A self-contained page (inline CSS/JS, no network). The data block holds
+// every node and edge with per-date counts and up to max_quotes_per_edge
+// evidence quotes per edge, so it is meant for graphs of up to a few thousand
+// edges (use --top / --min-count / --around for larger stores). The page
+// reads deep links such as #from=2016-10-05&to=2016-10-31&relation=accuse,warn&edge=3.
 Status WriteHtml(const GraphReader& reader, const Subgraph& graph, const WriteOptions& options,
                  std::ostream& out);
 // Pipes `dot_text` through `program -T<format>` into `output` ("" = stdout).

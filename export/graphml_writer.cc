@@ -9,7 +9,6 @@
 #include <boost/graph/graphml.hpp>
 #include <boost/property_map/dynamic_property_map.hpp>
 #include <boost/property_map/function_property_map.hpp>
-
 #include <exception>
 #include <ostream>
 
@@ -19,8 +18,8 @@
 namespace kg::exporter {
 namespace {
 
-using MlGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                      boost::no_property, size_t>;
+using MlGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, size_t>;
 using Vertex = MlGraph::vertex_descriptor;
 using Edge = MlGraph::edge_descriptor;
 
@@ -60,19 +59,26 @@ Status WriteGraphml(const GraphReader& reader, const Subgraph& graph, const Writ
   dp.property("type", node([](const ExportNode& n) { return std::string(ActorTypeName(n.type)); }));
   dp.property("aliases", node([](const ExportNode& n) { return SanitizeText(Join(n.aliases)); }));
   dp.property("degree", node([](const ExportNode& n) { return static_cast<long>(n.degree()); }));
-  dp.property("out_events", node([](const ExportNode& n) { return static_cast<long>(n.out_events); }));
-  dp.property("in_events", node([](const ExportNode& n) { return static_cast<long>(n.in_events); }));
+  dp.property("out_events",
+              node([](const ExportNode& n) { return static_cast<long>(n.out_events); }));
+  dp.property("in_events",
+              node([](const ExportNode& n) { return static_cast<long>(n.in_events); }));
 
   dp.property("relation", edge([](const ExportEdge& e) { return SanitizeText(e.relation); }));
-  dp.property("label", edge([](const ExportEdge& e) { return SanitizeText(internal::EdgeLabel(e)); }));
+  dp.property("label",
+              edge([](const ExportEdge& e) { return SanitizeText(internal::EdgeLabel(e)); }));
   dp.property("count", edge([](const ExportEdge& e) { return static_cast<long>(e.count); }));
   dp.property("negated", edge([](const ExportEdge& e) { return e.negated; }));
   dp.property("cameo", edge([](const ExportEdge& e) { return SanitizeText(e.cameo); }));
-  dp.property("quad_class", edge([](const ExportEdge& e) { return std::string(QuadClassName(e.quad)); }));
-  dp.property("color", edge([](const ExportEdge& e) { return std::string(QuadClassColor(e.quad)); }));
+  dp.property("quad_class",
+              edge([](const ExportEdge& e) { return std::string(QuadClassName(e.quad)); }));
+  dp.property("color",
+              edge([](const ExportEdge& e) { return std::string(QuadClassColor(e.quad)); }));
   dp.property("goldstein", edge([](const ExportEdge& e) { return e.goldstein; }));
-  dp.property("first_date", edge([](const ExportEdge& e) { return internal::DateText(e.first_date); }));
-  dp.property("last_date", edge([](const ExportEdge& e) { return internal::DateText(e.last_date); }));
+  dp.property("first_date",
+              edge([](const ExportEdge& e) { return internal::DateText(e.first_date); }));
+  dp.property("last_date",
+              edge([](const ExportEdge& e) { return internal::DateText(e.last_date); }));
   dp.property("documents", boost::make_function_property_map<Edge>([&](Edge e) {
                 Result<std::vector<std::string>> ids = EdgeDocuments(reader, graph, g[e], docs);
                 if (!ids.ok()) {

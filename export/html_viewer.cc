@@ -74,6 +74,7 @@ const char kViewerJs[] = R"KGJS(
     if (parent) parent.appendChild(e);
     return e;
   }
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
   function radius(d) { return 6 + 3 * Math.log2(1 + d.degree); }
   function width(count) { return Math.min(1.2 + 1.6 * Math.log2(Math.max(count, 1)), 9); }
 
@@ -198,7 +199,7 @@ const char kViewerJs[] = R"KGJS(
       d.text = el('text', { dy: '0.35em' }, g);
       d.text.textContent = d.name + (d.code ? ' (' + d.code + ')' : '');
       d.g = g;
-      el('title', {}, g).textContent = d.name + (d.code ? ' ' + d.code : '') + ' — ' + d.degree + ' events';
+      el('title', {}, g).textContent = d.name + (d.code ? ' ' + d.code : '') + ' — ' + plural(d.degree, 'event');
       g.addEventListener('click', function (ev) { ev.stopPropagation(); selectNode(d); });
       g.addEventListener('pointerdown', function (ev) { startNodeDrag(ev, d); });
       placeNode(d);
@@ -217,7 +218,7 @@ const char kViewerJs[] = R"KGJS(
   function showTooltip(ev, e) {
     tooltip.textContent = '';
     html('strong', edgeSummary(e), tooltip);
-    html('div', e.shown + ' of ' + e.count + ' events' + (e.first ? ', ' + e.first + (e.last !== e.first ? ' to ' + e.last : '') : '') +
+    html('div', e.shown + ' of ' + plural(e.count, 'event') + (e.first ? ', ' + e.first + (e.last !== e.first ? ' to ' + e.last : '') : '') +
          (e.cameo ? ' · CAMEO ' + e.cameo + ' (' + e.quad + ')' : ''), tooltip);
     if (e.ev.length) html('div', '“' + e.ev[0].quote + '”', tooltip);
     tooltip.hidden = false;
@@ -239,7 +240,7 @@ const char kViewerJs[] = R"KGJS(
     selected = e; e.g.classList.add('selected');
     details.textContent = '';
     html('h3', edgeSummary(e), details);
-    var meta = e.count + ' events in ' + e.docs + ' documents';
+    var meta = plural(e.count, 'event') + ' in ' + plural(e.docs, 'document');
     if (e.first) meta += ', ' + e.first + (e.last !== e.first ? ' to ' + e.last : '');
     html('p', meta, details, 'muted');
     if (e.cameo) html('p', 'CAMEO ' + e.cameo + ' · ' + e.quad + ' · Goldstein ' + e.goldstein, details, 'muted');
@@ -258,7 +259,7 @@ const char kViewerJs[] = R"KGJS(
     selected = d; d.g.classList.add('selected');
     details.textContent = '';
     html('h3', d.name, details);
-    html('p', [d.code, d.type, d.degree + ' events'].filter(Boolean).join(' · '), details, 'muted');
+    html('p', [d.code, d.type, plural(d.degree, 'event')].filter(Boolean).join(' · '), details, 'muted');
     if (d.aliases.length) html('p', 'Also: ' + d.aliases.join(', '), details, 'muted');
     html('h2', 'Edges', details);
     var list = html('ol', null, details);

@@ -28,11 +28,20 @@ std::string HtmlEscape(std::string_view text) {
   std::string out;
   for (char c : SanitizeText(text)) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -137,8 +146,9 @@ Status WriteHtml(const GraphReader& reader, const Subgraph& graph, const WriteOp
   Str(w, "title", options.title);
   w.Key("quads");
   w.StartArray();
-  for (QuadClass q : {QuadClass::kVerbalCooperation, QuadClass::kMaterialCooperation,
-                      QuadClass::kVerbalConflict, QuadClass::kMaterialConflict, QuadClass::kUnknown}) {
+  for (QuadClass q :
+       {QuadClass::kVerbalCooperation, QuadClass::kMaterialCooperation, QuadClass::kVerbalConflict,
+        QuadClass::kMaterialConflict, QuadClass::kUnknown}) {
     w.StartObject();
     Str(w, "name", QuadClassName(q));
     Str(w, "color", QuadClassColor(q));
@@ -147,10 +157,12 @@ Status WriteHtml(const GraphReader& reader, const Subgraph& graph, const WriteOp
   w.EndArray();
   w.Key("types");
   w.StartObject();
-  for (const auto& [type, color] :
-       {std::pair{ActorType::kCountry, "#dbe8f6"}, {ActorType::kPerson, "#fdebd0"},
-        {ActorType::kOrganization, "#e6ddf1"}, {ActorType::kGroup, "#f5dcdc"},
-        {ActorType::kPlace, "#e1f0e1"}, {ActorType::kUnknown, "#eeeeee"}}) {
+  for (const auto& [type, color] : {std::pair{ActorType::kCountry, "#dbe8f6"},
+                                    {ActorType::kPerson, "#fdebd0"},
+                                    {ActorType::kOrganization, "#e6ddf1"},
+                                    {ActorType::kGroup, "#f5dcdc"},
+                                    {ActorType::kPlace, "#e1f0e1"},
+                                    {ActorType::kUnknown, "#eeeeee"}}) {
     Str(w, ActorTypeName(type), color);
   }
   w.EndObject();
@@ -200,7 +212,8 @@ Status WriteHtml(const GraphReader& reader, const Subgraph& graph, const WriteOp
       << "<label>To <input type=\"date\" id=\"kg-to\"></label>\n"
       << "<h2>CAMEO class</h2><div id=\"kg-quads\"></div>\n"
       << "<h2>Relations</h2><div><button id=\"kg-rel-all\" type=\"button\">all</button>"
-      << "<button id=\"kg-rel-none\" type=\"button\">none</button></div><div id=\"kg-relations\"></div>\n"
+      << "<button id=\"kg-rel-none\" type=\"button\">none</button></div><div "
+         "id=\"kg-relations\"></div>\n"
       << "<h2>View</h2><button id=\"kg-reset\" type=\"button\">Fit to window</button>\n"
       << "<p class=\"muted\">Scroll to zoom, drag to pan, drag an actor to move it.</p>\n"
       << "</aside>\n<div id=\"kg-canvas\">\n"

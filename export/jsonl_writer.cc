@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <functional>
 #include <ostream>
 
 #include "export/exporter.h"
@@ -19,7 +20,9 @@ class LineWriter {
     const std::string clean = SanitizeText(value);
     w_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
   }
-  void Key(std::string_view key) { w_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size())); }
+  void Key(std::string_view key) {
+    w_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  }
   void Actor(std::string_view key, const ActorRef& ref, ActorId id) {
     Key(key);
     w_.StartObject();
@@ -41,6 +44,43 @@ class LineWriter {
   rapidjson::Writer<rapidjson::StringBuffer> w_{buffer_};
 };
 
+using StoredEventVisitor = std::function<bool(const StoredEvent&)>;
+
+// Visits the selected events with their full payload. The common case (the
+// whole graph, filtered per event only) reads the events column document by
+// document, a sequential scan; otherwise it walks the edge indexes and looks
+// each event up.
+Status ForEachSelectedStoredEvent(const GraphReader& reader, const SelectionOptions& selection,
+                                  const StoredEventVisitor& visit) {
+  const bool sequential = selection.around.empty() && selection.min_count <= 1 &&
+                          selection.top == 0 && !selection.events && selection.relations.empty();
+  if (sequential) {
+    KG_ASSIGN_OR_RETURN(EventFilter filter, MakeEventFilter(selection));
+    Status inner;
+    bool stopped = false;
+    KG_RETURN_IF_ERROR(reader.ScanDocuments([&](const DocumentMeta& meta) {
+      if (meta.date < filter.date_from || meta.date > filter.date_to) return true;
+      inner = reader.ScanDocumentEvents(meta.id, [&](const StoredEvent& event) {
+        if (!filter.Matches(EntryOf(event))) return true;
+        if (!visit(event)) stopped = true;
+        return !stopped;
+      });
+      return inner.ok() && !stopped;
+    }));
+    return inner;
+  }
+  Status error;
+  KG_RETURN_IF_ERROR(ForEachSelectedEvent(reader, selection, [&](const EdgeEntry& entry) {
+    Result<std::optional<StoredEvent>> got = reader.GetEvent(entry.event);
+    if (!got.ok()) {
+      error = got.status();
+      return false;
+    }
+    return !got->has_value() || visit(**got);
+  }));
+  return error;
+}
+
 }  // namespace
 
 Result<int64_t> WriteJsonLines(const GraphReader& reader, const SelectionOptions& selection,
@@ -48,14 +88,7 @@ Result<int64_t> WriteJsonLines(const GraphReader& reader, const SelectionOptions
   int64_t lines = 0;
   Status error;
   LineWriter line;
-  KG_RETURN_IF_ERROR(ForEachSelectedEvent(reader, selection, [&](const EdgeEntry& entry) {
-    Result<std::optional<StoredEvent>> got = reader.GetEvent(entry.event);
-    if (!got.ok()) {
-      error = got.status();
-      return false;
-    }
-    if (!got->has_value()) return true;
-    const StoredEvent& s = **got;
+  KG_RETURN_IF_ERROR(ForEachSelectedStoredEvent(reader, selection, [&](const StoredEvent& s) {
     const Event& ev = s.event;
     line.Reset();
     auto& w = line.w();

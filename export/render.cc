@@ -44,7 +44,8 @@ std::string FindProgram(const std::string& program) {
 class TempFile {
  public:
   explicit TempFile(const char* suffix) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kg_export_XXXXXX").string() + suffix;
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "kg_export_XXXXXX").string() + suffix;
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     int fd = ::mkstemps(buf.data(), static_cast<int>(std::string_view(suffix).size()));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -40,7 +41,7 @@ struct Accumulator {
   Date first = INT32_MAX;
   Date last = INT32_MIN;
   double goldstein_sum = 0.0;
-  std::string cameo;   // The first code seen.
+  std::string cameo;  // The first code seen.
   int64_t cameo_count = 0;
   std::unique_ptr<std::map<std::string, int64_t>> other_codes;  // Rare: codes differ.
 
@@ -127,7 +128,8 @@ EdgeScanSpec BaseSpec(const EventFilter& filter) {
 
 // Runs `visit` over every event passing `filter`, using the relation index
 // when relations are given.
-Status ScanFiltered(const GraphReader& reader, const EventFilter& filter, const EdgeVisitor& visit) {
+Status ScanFiltered(const GraphReader& reader, const EventFilter& filter,
+                    const EdgeVisitor& visit) {
   bool stopped = false;
   auto filtered = [&](const EdgeEntry& e) {
     if (!filter.Matches(e)) return true;
@@ -162,9 +164,8 @@ Status CollectEgo(const GraphReader& reader, const EventFilter& filter,
   auto scan = [&](ActorId actor, bool outgoing, const EdgeVisitor& visit) {
     EdgeScanSpec spec = BaseSpec(filter);
     (outgoing ? spec.source : spec.target) = actor;
-    return reader.ScanEdges(spec, [&](const EdgeEntry& e) {
-      return filter.Matches(e) ? visit(e) : true;
-    });
+    return reader.ScanEdges(
+        spec, [&](const EdgeEntry& e) { return filter.Matches(e) ? visit(e) : true; });
   };
   for (int level = 0; level < hops; ++level) {
     std::vector<ActorId> next;
@@ -272,22 +273,32 @@ QuadClass QuadClassOf(std::string_view cameo) {
 
 std::string_view QuadClassName(QuadClass quad) {
   switch (quad) {
-    case QuadClass::kVerbalCooperation: return "verbal-cooperation";
-    case QuadClass::kMaterialCooperation: return "material-cooperation";
-    case QuadClass::kVerbalConflict: return "verbal-conflict";
-    case QuadClass::kMaterialConflict: return "material-conflict";
-    case QuadClass::kUnknown: break;
+    case QuadClass::kVerbalCooperation:
+      return "verbal-cooperation";
+    case QuadClass::kMaterialCooperation:
+      return "material-cooperation";
+    case QuadClass::kVerbalConflict:
+      return "verbal-conflict";
+    case QuadClass::kMaterialConflict:
+      return "material-conflict";
+    case QuadClass::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 std::string_view QuadClassColor(QuadClass quad) {
   switch (quad) {
-    case QuadClass::kVerbalCooperation: return "#66bd63";
-    case QuadClass::kMaterialCooperation: return "#1a7837";
-    case QuadClass::kVerbalConflict: return "#f46d43";
-    case QuadClass::kMaterialConflict: return "#b2182b";
-    case QuadClass::kUnknown: break;
+    case QuadClass::kVerbalCooperation:
+      return "#66bd63";
+    case QuadClass::kMaterialCooperation:
+      return "#1a7837";
+    case QuadClass::kVerbalConflict:
+      return "#f46d43";
+    case QuadClass::kMaterialConflict:
+      return "#b2182b";
+    case QuadClass::kUnknown:
+      break;
   }
   return "#7f7f7f";
 }
@@ -346,7 +357,8 @@ Result<Subgraph> SelectSubgraph(const GraphReader& reader, const SelectionOption
   EdgeMap edges;
   EventLists event_lists;
   if (options.events) {
-    KG_RETURN_IF_ERROR(CollectExplicit(reader, graph.filter, *options.events, &edges, &event_lists));
+    KG_RETURN_IF_ERROR(
+        CollectExplicit(reader, graph.filter, *options.events, &edges, &event_lists));
   } else if (!centres.empty()) {
     KG_RETURN_IF_ERROR(CollectEgo(reader, graph.filter, centres, options.hops, &edges));
   } else {
@@ -394,9 +406,10 @@ Result<Subgraph> SelectSubgraph(const GraphReader& reader, const SelectionOption
     auto name = relation_names.find(key.relation);
     if (name == relation_names.end()) {
       KG_ASSIGN_OR_RETURN(std::optional<std::string> stored, reader.GetRelationName(key.relation));
-      name = relation_names
-                 .emplace(key.relation, stored ? *stored : "relation-" + std::to_string(key.relation))
-                 .first;
+      name =
+          relation_names
+              .emplace(key.relation, stored ? *stored : "relation-" + std::to_string(key.relation))
+              .first;
     }
     edge.relation = name->second;
     edge.negated = key.negated;
@@ -420,8 +433,8 @@ Result<Subgraph> SelectSubgraph(const GraphReader& reader, const SelectionOption
   if (options.events) {
     graph.edge_events.reserve(graph.edges.size());
     for (const ExportEdge& e : graph.edges) {
-      graph.edge_events.push_back(std::move(
-          event_lists[EdgeKey{e.source_id, e.relation_id, e.target_id, e.negated}]));
+      graph.edge_events.push_back(
+          std::move(event_lists[EdgeKey{e.source_id, e.relation_id, e.target_id, e.negated}]));
     }
   }
   return graph;

@@ -42,11 +42,11 @@ std::string_view QuadClassColor(QuadClass quad);
 
 // Which events count. Built from SelectionOptions by SelectSubgraph.
 struct EventFilter {
-  std::vector<RelationId> relations;  // Sorted; empty = every relation.
-  uint8_t quad_mask = 0;              // Bit (1 << QuadClass); 0 with no prefixes = any.
+  std::vector<RelationId> relations;        // Sorted; empty = every relation.
+  uint8_t quad_mask = 0;                    // Bit (1 << QuadClass); 0 with no prefixes = any.
   std::vector<std::string> cameo_prefixes;  // CAMEO code prefixes, e.g. "11", "112".
-  Date date_from = INT32_MIN;         // Inclusive.
-  Date date_to = INT32_MAX;           // Inclusive.
+  Date date_from = INT32_MIN;               // Inclusive.
+  Date date_to = INT32_MAX;                 // Inclusive.
   bool include_negated = false;
 
   bool Matches(const EdgeEntry& entry) const;
@@ -103,14 +103,14 @@ struct ExportEdge {
   ActorId source_id = 0;
   ActorId target_id = 0;
   RelationId relation_id = 0;
-  std::string relation;   // Stored (normalized) relation name.
+  std::string relation;  // Stored (normalized) relation name.
   bool negated = false;
-  int64_t count = 0;      // Events collapsed into this edge.
+  int64_t count = 0;  // Events collapsed into this edge.
   Date first_date = kUnknownDate;
   Date last_date = kUnknownDate;
-  std::string cameo;      // The most frequent code (ties: smallest); may be empty.
+  std::string cameo;  // The most frequent code (ties: smallest); may be empty.
   QuadClass quad = QuadClass::kUnknown;
-  double goldstein = 0.0; // Mean over the events, rounded to 2 decimals.
+  double goldstein = 0.0;  // Mean over the events, rounded to 2 decimals.
 };
 
 // The selected, collapsed graph. Nodes are sorted by name then id; edges by

@@ -61,11 +61,20 @@ std::string DotQuote(std::string_view text) {
   std::string out = "\"";
   for (char c : clean) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += ' '; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += ' ';
+        break;
+      default:
+        out += c;
     }
   }
   out += '"';
@@ -88,7 +97,9 @@ std::string HexId(uint64_t id) {
   return buf;
 }
 
-std::string DateText(Date date) { return date == kUnknownDate ? std::string() : FormatIsoDate(date); }
+std::string DateText(Date date) {
+  return date == kUnknownDate ? std::string() : FormatIsoDate(date);
+}
 
 std::string EdgeLabel(const ExportEdge& edge) {
   return (edge.negated ? "not " : "") + edge.relation + " (" + std::to_string(edge.count) + ")";

@@ -144,16 +144,32 @@ Gazetteer::~Gazetteer() = default;
 
 Gazetteer::Match Gazetteer::Longest(const Trie& trie, const Document& doc, uint32_t i,
                                     uint32_t limit) const {
+  // Depth-first over the two keys a token may match: its lower-cased form
+  // and, for short all-caps tokens, its exact form ("=US").
   Match best;
-  uint32_t cur = 0;
-  for (uint32_t k = i; k < limit; ++k) {
-    const auto& next = trie.nodes[cur].next;
-    const Token& tok = doc.tokens[k];
-    auto it = next.find(tok.lower);
-    if (it == next.end() && tok.Has(kAllCaps)) it = next.find(std::string(1, kExactCaseMark) + tok.norm);
-    if (it == next.end()) break;
-    cur = it->second;
-    if (!trie.nodes[cur].payloads.empty()) best = Match{k + 1, &trie.nodes[cur].payloads};
+  struct Frame {
+    uint32_t node, k;
+  };
+  Frame stack[32];
+  size_t depth = 0;
+  stack[depth++] = {0, i};
+  while (depth > 0) {
+    Frame f = stack[--depth];
+    if (f.k >= limit) continue;
+    const auto& next = trie.nodes[f.node].next;
+    const Token& tok = doc.tokens[f.k];
+    auto visit = [&](std::unordered_map<std::string, uint32_t>::const_iterator it) {
+      if (it == next.end()) return;
+      uint32_t child = it->second;
+      if (!trie.nodes[child].payloads.empty() && f.k + 1 > best.end) {
+        best = Match{f.k + 1, &trie.nodes[child].payloads};
+      }
+      if (depth < 32) stack[depth++] = {child, f.k + 1};
+    };
+    visit(next.find(tok.lower));
+    if (tok.Has(kAllCaps) && tok.norm.size() <= 4) {
+      visit(next.find(std::string(1, kExactCaseMark) + tok.norm));
+    }
   }
   return best;
 }

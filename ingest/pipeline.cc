@@ -1,5 +1,7 @@
 #include "ingest/pipeline.h"
 
+#include <cstdio>
+
 #include "ingest/article_reader.h"
 #include "ingest/dictionary.h"
 #include "ingest/document.h"
@@ -18,6 +20,29 @@ void ExtractStats::Add(const ExtractStats& other) {
   for (const auto& [reason, n] : other.skipped) skipped[reason] += n;
   for (const auto& [verb, n] : other.unknown_verbs) unknown_verbs[verb] += n;
 }
+
+namespace {
+
+void Trace(const ingest::Document& doc, const std::vector<ingest::ActorMention>& mentions) {
+  size_t m = 0;
+  for (uint32_t s = 0; s < doc.sentences.size(); ++s) {
+    const ingest::Sentence& sent = doc.sentences[s];
+    std::string line = "[" + std::to_string(s) + "]";
+    for (uint32_t t = sent.first_token; t < sent.last_token; ++t) {
+      const ingest::Token& tok = doc.tokens[t];
+      line += " " + tok.norm + "/" + std::string(ingest::PosName(tok.pos));
+      if (!tok.lemma.empty() && tok.lemma != tok.lower) line += "(" + tok.lemma + ")";
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
+    for (; m < mentions.size() && mentions[m].sentence == s; ++m) {
+      const ingest::ActorMention& am = mentions[m];
+      std::fprintf(stderr, "    mention \"%s\" -> %s [%s]%s\n", am.ref.text.c_str(), am.ref.name.c_str(),
+                   am.ref.code.c_str(), am.possessive ? " (possessive)" : "");
+    }
+  }
+}
+
+}  // namespace
 
 struct Pipeline::Impl {
   PipelineOptions options;
@@ -77,6 +102,7 @@ Status Pipeline::Process(const Article& article, Extraction* out) const {
     impl_->gazetteer->FindMentions(doc, s, article.date, &mentions);
   }
   if (out->stats.sentences == 0 && doc.sentences.empty()) ++out->stats.skipped["no sentences"];
+  if (options.trace) Trace(doc, mentions);
   impl_->relations->Extract(doc, &mentions, out);
   return Status::Ok();
 }

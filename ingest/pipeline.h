@@ -47,6 +47,9 @@ struct PipelineOptions {
   // Keep events whose verb is not in the dictionary (relation = lemma, no
   // CAMEO code). Default: true.
   bool keep_unknown_verbs = true;
+  // Write each sentence's tokens (tag, lemma) and actor mentions to stderr,
+  // for dictionary and rule debugging (`kg extract --trace`). Default: false.
+  bool trace = false;
 };
 
 // Counters of one Process() call, summed by callers for reports.

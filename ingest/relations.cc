@@ -87,7 +87,7 @@ bool IsIntentionHead(std::string_view lemma) {
 // Prepositions that introduce the target of an action ("deployed X to Syria").
 bool IsTargetPreposition(std::string_view w) {
   return w == "to" || w == "with" || w == "on" || w == "against" || w == "over" || w == "into" ||
-         w == "toward" || w == "towards" || w == "at" || w == "from" || w == "upon";
+         w == "toward" || w == "towards" || w == "at" || w == "upon";
 }
 
 struct DedupKey {
@@ -331,10 +331,31 @@ class DocumentExtraction {
       g.passive = mv.pos == Pos::kVBN && be_aux;
       g.gerund = mv.pos == Pos::kVBG && !has_aux;
       g.participle = mv.pos == Pos::kVBN && !has_aux;
+      if (g.participle && g.first > sent.first_token) {
+        // The tagger sometimes reads a past tense as a participle ("He also
+        // accused Russia"): after a subject pronoun or a sentence-initial
+        // actor, with no "by" agent following, it is a finite verb.
+        uint32_t p = g.first;
+        while (p > sent.first_token && doc_.tokens[p - 1].pos == Pos::kRB) --p;
+        const Token* before = p > sent.first_token ? &doc_.tokens[p - 1] : nullptr;
+        const bool by_follows = main + 1 < sent.last_token && doc_.tokens[main + 1].lower == "by";
+        const bool after_pronoun = before != nullptr && before->pos == Pos::kPRP;
+        const bool after_initial_actor = before != nullptr && mention_at_[p - 1] >= 0 &&
+                                         mentions_[mention_at_[p - 1]].first == sent.first_token;
+        if (!by_follows && (after_pronoun || after_initial_actor)) g.participle = false;
+      }
       g.finite = !g.infinitive && !g.gerund && !g.participle;
       g.verb = find_verb_(main, sent.last_token, &g.phrase_end);
       if (g.verb == nullptr) g.phrase_end = main + 1;
       if (g.verb != nullptr && g.verb->Has(kVerbCue)) g.cue = true;
+      for (uint32_t x = g.first; x-- > sent.first_token && g.first - x < 12;) {
+        const Token& u = doc_.tokens[x];
+        if (u.lower == "," || IsBoundary(u)) break;
+        if (u.lower == "if" || u.lower == "unless" || u.lower == "whether") {
+          g.modality = "if";
+          break;
+        }
+      }
       if (g.negated == false && g.first > sent.first_token + 1 &&
           doc_.tokens[g.first - 1].lower == "no" && doc_.tokens[g.first].lower == "longer") {
         g.negated = true;
@@ -439,19 +460,51 @@ class DocumentExtraction {
       return out;
     }
     if (IsNoun(t.pos)) {
-      // "Russia's air campaign has hit": the possessor stands for the agent.
-      int k = j;
-      while (k >= floor && mention_at_[k] < 0 &&
-             (IsNoun(doc_.tokens[k].pos) || IsAdjective(doc_.tokens[k].pos) ||
-              doc_.tokens[k].pos == Pos::kCD)) {
-        --k;
-      }
-      if (k >= floor && doc_.tokens[k].lower == "'s") --k;
-      if (k >= floor && mention_at_[k] >= 0 && mentions_[mention_at_[k]].possessive) {
-        out.push_back(mention_at_[k]);
-      }
+      // "Russia's air campaign has hit", "Russian warplanes bombed": the
+      // possessor or the country adjective stands for the agent.
+      int head = NounPhraseModifier(static_cast<uint32_t>(j), sent.first_token);
+      if (head >= 0) out.push_back(head);
     }
     return out;
+  }
+
+  // The demonym or possessive mention modifying the noun phrase that ends at
+  // token `end` ("Russian warplanes", "Russia's naval base"), or -1.
+  int NounPhraseModifier(uint32_t end, uint32_t floor) const {
+    int k = static_cast<int>(end);
+    while (k >= static_cast<int>(floor) && mention_at_[k] < 0 &&
+           (IsNoun(doc_.tokens[k].pos) || IsAdjective(doc_.tokens[k].pos) ||
+            doc_.tokens[k].pos == Pos::kCD || doc_.tokens[k].lower == "'s")) {
+      --k;
+    }
+    if (k < static_cast<int>(floor) || mention_at_[k] < 0) return -1;
+    const ActorMention& m = mentions_[mention_at_[k]];
+    if (m.kind == MentionKind::kDemonym || m.possessive) return mention_at_[k];
+    return -1;
+  }
+
+  // The demonym (or, when `possessive_ok`, possessive) mention modifying the
+  // noun phrase that starts at token `begin` ("shelled Russian positions").
+  int ObjectPhraseModifier(uint32_t begin, uint32_t limit, bool possessive_ok) const {
+    for (uint32_t k = begin; k < limit && k < begin + 5; ++k) {
+      int m = mention_at_[k];
+      if (m >= 0) {
+        const ActorMention& am = mentions_[m];
+        const bool group_modifier = am.kind == MentionKind::kRoleOnly && am.last < limit &&
+                                    IsNoun(doc_.tokens[am.last].pos) && mention_at_[am.last] < 0;
+        if (am.kind == MentionKind::kDemonym || group_modifier || (possessive_ok && am.possessive)) return m;
+        return -1;
+      }
+      const Token& t = doc_.tokens[k];
+      if (!(t.pos == Pos::kDET || IsAdjective(t.pos) || t.pos == Pos::kCD || t.lower == "'s")) return -1;
+    }
+    return -1;
+  }
+
+  static bool IsMaterialConflict(const VerbEntry* v) {
+    if (v == nullptr || v->cameo.size() < 2) return false;
+    int root = (v->cameo[0] - '0') * 10 + (v->cameo[1] - '0');
+    return root == 15 || (root >= 17 && root <= 20);
   }
 
   // Direct object, or the first target-preposition object in the NP/PP chain.
@@ -469,8 +522,28 @@ class DocumentExtraction {
     if (k < limit && doc_.tokens[k].pos == Pos::kDET && mention_at_[k] < 0) ++k;
     if (k < limit && mention_at_[k] >= 0 && mentions_[mention_at_[k]].first == k) {
       int m = mention_at_[k];
-      if (!mentions_[m].possessive) {
+      const ActorMention& am = mentions_[m];
+      const bool modifier = am.kind == MentionKind::kDemonym ||
+                            (am.kind == MentionKind::kRoleOnly && am.last < limit &&
+                             IsNoun(doc_.tokens[am.last].pos) && mention_at_[am.last] < 0);
+      if (!am.possessive && !modifier) {
         CoordinatedRight(m, limit, &out);
+        return out;
+      }
+    }
+    const bool conflict = IsMaterialConflict(g.verb);
+    // A country adjective inside the phrase itself: "rejected the French proposal".
+    for (uint32_t x = g.main + 1; x < g.phrase_end; ++x) {
+      int m = mention_at_[x];
+      if (m >= 0 && (mentions_[m].kind == MentionKind::kDemonym || mentions_[m].possessive)) {
+        out.push_back(m);
+        return out;
+      }
+    }
+    if (g.verb != nullptr) {
+      int mod = ObjectPhraseModifier(k, limit, conflict);
+      if (mod >= 0) {
+        out.push_back(mod);
         return out;
       }
     }
@@ -486,7 +559,8 @@ class DocumentExtraction {
           t.pos != Pos::kVBN) {
         break;
       }
-      if ((t.pos == Pos::kIN || t.pos == Pos::kTO) && IsTargetPreposition(t.lower)) {
+      const bool place_preposition = conflict && (t.lower == "in" || t.lower == "near");
+      if ((t.pos == Pos::kIN || t.pos == Pos::kTO) && (IsTargetPreposition(t.lower) || place_preposition)) {
         uint32_t y = x + 1;
         while (y < window_end && mention_at_[y] < 0 &&
                (doc_.tokens[y].pos == Pos::kDET || IsAdjective(doc_.tokens[y].pos))) {
@@ -494,7 +568,8 @@ class DocumentExtraction {
         }
         if (y < window_end && mention_at_[y] >= 0 && mentions_[mention_at_[y]].first == y &&
             !mentions_[mention_at_[y]].possessive &&
-            mentions_[mention_at_[y]].type != ActorType::kPlace) {
+
+            (!place_preposition || mentions_[mention_at_[y]].type == ActorType::kPlace)) {
           CoordinatedRight(mention_at_[y], limit, &out);
           return out;
         }
@@ -657,7 +732,12 @@ class DocumentExtraction {
     for (VerbGroup& g : groups) {
       if (!(g.infinitive || g.gerund) || g.controller < 0) continue;
       const VerbGroup& c = groups[g.controller];
-      if (c.verb != nullptr && c.verb->Has(kVerbControl) && !c.objects.empty()) {
+      // "criticized Russia for supporting X", "accused Russia of arming X":
+      // the gerund's subject is the controller's object.
+      const bool for_of_gerund = g.gerund && g.first > sent.first_token &&
+                                 (doc_.tokens[g.first - 1].lower == "for" ||
+                                  doc_.tokens[g.first - 1].lower == "of");
+      if ((for_of_gerund || (c.verb != nullptr && c.verb->Has(kVerbControl))) && !c.objects.empty()) {
         g.subjects = c.objects;
       } else {
         g.subjects = c.subjects;
@@ -768,10 +848,23 @@ class DocumentExtraction {
       }
       if (v == nullptr) {
         if (!keep_unknown_ || IsLightVerb(g.lemma) || g.passive || g.participle) continue;
-        if (g.subjects.empty() || g.objects.empty()) continue;
+        // Unknown verbs only link whole actor phrases, never modifiers
+        // ("Russian missiles prompted...") or places.
+        auto whole = [&](const std::vector<int>& in) {
+          std::vector<int> kept;
+          for (int m : in) {
+            const ActorMention& am = mentions_[m];
+            if (am.kind != MentionKind::kDemonym && !am.possessive && am.type != ActorType::kPlace) {
+              kept.push_back(m);
+            }
+          }
+          return kept;
+        };
+        std::vector<int> subjects = whole(g.subjects), objects = whole(g.objects);
+        if (subjects.empty() || objects.empty()) continue;
         ++out_->stats.unknown_verbs[g.lemma];
-        for (int src : g.subjects) {
-          for (int dst : g.objects) Emit(src, nullptr, g.lemma, dst, g, g.negated, g.modality, g.first, g.phrase_end);
+        for (int src : subjects) {
+          for (int dst : objects) Emit(src, nullptr, g.lemma, dst, g, g.negated, g.modality, g.first, g.phrase_end);
         }
         continue;
       }
@@ -857,7 +950,7 @@ class DocumentExtraction {
       } else if (n > sent.first_token) {
         int before = mention_at_[n - 1];
         if (n >= sent.first_token + 2 && doc_.tokens[n - 1].lower == "'s") before = mention_at_[n - 2];
-        if (before >= 0 && (mentions_[before].possessive || mentions_[before].kind == MentionKind::kDemonym)) {
+        if (before >= 0 && mentions_[before].kind != MentionKind::kPronoun) {
           source = before;
           if (k < sent.last_token && (doc_.tokens[k].lower == "on" || doc_.tokens[k].lower == "against")) {
             uint32_t y = k + 1;
@@ -1061,7 +1154,23 @@ const VerbEntry* RelationExtractor::FindVerb(const Document& doc, uint32_t verb,
   for (const VerbEntry* v : it->second) {
     uint32_t k = verb + 1;
     bool ok = true;
+    int skipped = 0;
     for (size_t w = 1; w < v->words.size(); ++w, ++k) {
+      // Modifiers may sit inside a phrase: "imposed new sanctions on",
+      // "held separate talks with" (at most two, never before a particle).
+      while (k < limit && w > 1 && skipped < 2 && doc.tokens[k].lower != v->words[w] &&
+             doc.tokens[k].lemma != v->words[w] &&
+             (IsAdjective(doc.tokens[k].pos) || doc.tokens[k].pos == Pos::kCD ||
+              doc.tokens[k].pos == Pos::kPRPS)) {
+        ++k;
+        ++skipped;
+      }
+      if (w == 1 && k < limit && (IsAdjective(doc.tokens[k].pos) || doc.tokens[k].pos == Pos::kCD) &&
+          doc.tokens[k].lower != v->words[w] && doc.tokens[k].lemma != v->words[w] &&
+          v->words.size() > 2) {
+        ++k;
+        ++skipped;
+      }
       if (k >= limit) {
         ok = false;
         break;

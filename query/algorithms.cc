@@ -3,15 +3,15 @@
 // compressed-sparse-row projection built from index scans.
 #include "query/algorithms.h"
 
+#include <algorithm>
 #include <boost/graph/betweenness_centrality.hpp>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/connected_components.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/page_rank.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -26,9 +26,9 @@ namespace {
 // ------------------------------------------------------------- projection
 
 struct EdgeProp {
-  double weight = 1.0;   // 1 / events: well-attested links are short.
+  double weight = 1.0;  // 1 / events: well-attested links are short.
   int64_t events = 0;
-  RelationId relation = 0;  // Most frequent relation of the pair (majority vote).
+  RelationId relation = 0;     // Most frequent relation of the pair (majority vote).
   uint32_t stored_source = 0;  // Vertex the dominant relation starts from.
 };
 
@@ -44,8 +44,10 @@ struct Projection {
   uint64_t events = 0;
 
   uint64_t MemoryBytes() const {
-    const uint64_t v = actors.size(), ed = boost::num_edges(directed), es = boost::num_edges(symmetric);
-    return v * (sizeof(ActorId) + 2 * sizeof(int64_t) + 2 * (sizeof(ActorId) + sizeof(uint32_t) + 16)) +
+    const uint64_t v = actors.size(), ed = boost::num_edges(directed),
+                   es = boost::num_edges(symmetric);
+    return v * (sizeof(ActorId) + 2 * sizeof(int64_t) +
+                2 * (sizeof(ActorId) + sizeof(uint32_t) + 16)) +
            2 * (v + 1) * sizeof(uint32_t) + (ed + es) * (sizeof(uint32_t) + sizeof(EdgeProp));
   }
 };
@@ -72,7 +74,8 @@ uint32_t VertexOf(Projection* p, ActorId id) {
 }
 
 Csr MakeCsr(std::vector<std::pair<uint64_t, EdgeProp>>* edges, size_t vertices) {
-  std::sort(edges->begin(), edges->end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(edges->begin(), edges->end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::pair<uint32_t, uint32_t>> ends;
   std::vector<EdgeProp> props;
   ends.reserve(edges->size());
@@ -81,7 +84,8 @@ Csr MakeCsr(std::vector<std::pair<uint64_t, EdgeProp>>* edges, size_t vertices) 
     ends.emplace_back(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key & 0xffffffffu));
     props.push_back(prop);
   }
-  return Csr(boost::edges_are_sorted, ends.begin(), ends.end(), props.begin(), static_cast<uint32_t>(vertices));
+  return Csr(boost::edges_are_sorted, ends.begin(), ends.end(), props.begin(),
+             static_cast<uint32_t>(vertices));
 }
 
 Result<std::unique_ptr<Projection>> BuildProjection(GraphContext& ctx, const EdgeFilter& filter) {
@@ -119,7 +123,8 @@ Result<std::unique_ptr<Projection>> BuildProjection(GraphContext& ctx, const Edg
   std::unordered_map<uint64_t, std::pair<EdgeProp, int64_t>> undirected;  // prop, dominant events
   directed.reserve(pairs.size());
   for (const auto& [key, acc] : pairs) {
-    const uint32_t u = static_cast<uint32_t>(key >> 32), v = static_cast<uint32_t>(key & 0xffffffffu);
+    const uint32_t u = static_cast<uint32_t>(key >> 32),
+                   v = static_cast<uint32_t>(key & 0xffffffffu);
     p->out_events[u] += acc.events;
     p->in_events[v] += acc.events;
     EdgeProp prop;
@@ -163,8 +168,9 @@ std::string QuoteNames(const std::vector<std::string>& names) {
 Status CheckHops(int hops, const QueryOptions& budget, const char* what) {
   if (hops < 1) return Status::InvalidArgument(std::string(what) + " must be at least 1");
   if (hops > budget.max_hops) {
-    return Status::InvalidArgument(std::string(what) + " of " + std::to_string(hops) + " exceeds the cap of " +
-                                   std::to_string(budget.max_hops) + " hops");
+    return Status::InvalidArgument(std::string(what) + " of " + std::to_string(hops) +
+                                   " exceeds the cap of " + std::to_string(budget.max_hops) +
+                                   " hops");
   }
   return Status::Ok();
 }
@@ -194,7 +200,8 @@ Result<ResultTable> Guard(Fn&& fn) {
   try {
     return fn();
   } catch (const std::bad_alloc&) {
-    return Status::ResourceExhausted("out of memory; filter the subgraph (--relation, --relation-class)");
+    return Status::ResourceExhausted(
+        "out of memory; filter the subgraph (--relation, --relation-class)");
   } catch (const std::exception& e) {
     return Status::Internal(std::string("graph algorithm failed: ") + e.what());
   }
@@ -214,22 +221,24 @@ Result<ResultTable> BfsPaths(GraphContext& ctx, const std::vector<ActorId>& sour
     std::unordered_map<ActorId, int> dist{{from, 0}};
     std::unordered_map<ActorId, std::vector<Hop>> parents;
     std::vector<ActorId> frontier{from};
-    for (int level = 1; level <= options.max_hops && !frontier.empty() && !remaining.empty(); ++level) {
+    for (int level = 1; level <= options.max_hops && !frontier.empty() && !remaining.empty();
+         ++level) {
       std::vector<ActorId> next;
       for (ActorId u : frontier) {
-        KG_RETURN_IF_ERROR(ForEachHop(ctx, u, options.direction, filter.relations, SpecOf(filter),
-                                      [&](const EdgeEntry& e) { return filter.Accepts(e); },
-                                      [&](const Hop& h) {
-                                        auto it = dist.find(h.to);
-                                        if (it == dist.end()) {
-                                          dist.emplace(h.to, level);
-                                          parents[h.to].push_back(h);
-                                          next.push_back(h.to);
-                                        } else if (it->second == level && options.all) {
-                                          parents[h.to].push_back(h);
-                                        }
-                                        return Status::Ok();
-                                      }));
+        KG_RETURN_IF_ERROR(ForEachHop(
+            ctx, u, options.direction, filter.relations, SpecOf(filter),
+            [&](const EdgeEntry& e) { return filter.Accepts(e); },
+            [&](const Hop& h) {
+              auto it = dist.find(h.to);
+              if (it == dist.end()) {
+                dist.emplace(h.to, level);
+                parents[h.to].push_back(h);
+                next.push_back(h.to);
+              } else if (it->second == level && options.all) {
+                parents[h.to].push_back(h);
+              }
+              return Status::Ok();
+            }));
       }
       for (ActorId v : next) remaining.erase(v);
       frontier = std::move(next);
@@ -243,7 +252,8 @@ Result<ResultTable> BfsPaths(GraphContext& ctx, const std::vector<ActorId>& sour
           if (table.rows.size() >= row_cap) return Status::Ok();
           std::vector<Hop> path(reversed.rbegin(), reversed.rend());
           KG_ASSIGN_OR_RETURN(std::string text, PathText(ctx, path));
-          table.rows.push_back({Value::String(text), Value::Int(static_cast<int64_t>(path.size()))});
+          table.rows.push_back(
+              {Value::String(text), Value::Int(static_cast<int64_t>(path.size()))});
           return ctx.budget().Charge();
         }
         for (const Hop& h : parents[at]) {
@@ -281,8 +291,10 @@ Result<ResultTable> WeightedPath(GraphContext& ctx, const std::vector<ActorId>& 
     std::vector<uint32_t> pred_edge_index(n);
     boost::dijkstra_shortest_paths(
         g, s_it->second,
-        boost::predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g)))
-            .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)))
+        boost::predecessor_map(
+            boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g)))
+            .distance_map(
+                boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)))
             .weight_map(boost::get(&EdgeProp::weight, g)));
     for (ActorId to : targets) {
       auto t_it = proj->index.find(to);
@@ -306,7 +318,8 @@ Result<ResultTable> WeightedPath(GraphContext& ctx, const std::vector<ActorId>& 
         const uint32_t u = chain[k], w = chain[k + 1];
         const EdgeProp* best = nullptr;
         for (auto [ei, ee] = boost::out_edges(u, g); ei != ee; ++ei) {
-          if (boost::target(*ei, g) == w && (best == nullptr || g[*ei].weight < best->weight)) best = &g[*ei];
+          if (boost::target(*ei, g) == w && (best == nullptr || g[*ei].weight < best->weight))
+            best = &g[*ei];
         }
         if (best == nullptr) return Status::Internal("dijkstra predecessor without an edge");
         Hop h;
@@ -328,8 +341,9 @@ Result<ResultTable> WeightedPath(GraphContext& ctx, const std::vector<ActorId>& 
 
 }  // namespace
 
-Result<ResultTable> FindPaths(const GraphReader& reader, const std::string& from, const std::string& to,
-                              const PathOptions& options, const QueryOptions& budget) {
+Result<ResultTable> FindPaths(const GraphReader& reader, const std::string& from,
+                              const std::string& to, const PathOptions& options,
+                              const QueryOptions& budget) {
   return Guard([&]() -> Result<ResultTable> {
     KG_RETURN_IF_ERROR(CheckHops(options.max_hops, budget, "--max-hops"));
     GraphContext ctx(reader, budget);
@@ -337,8 +351,9 @@ Result<ResultTable> FindPaths(const GraphReader& reader, const std::string& from
     KG_ASSIGN_OR_RETURN(std::vector<ActorId> targets, ctx.ResolveActor(to));
     std::vector<std::string> notes;
     KG_ASSIGN_OR_RETURN(EdgeFilter filter, CompileFilter(ctx, options.filter, &notes));
-    Result<ResultTable> result = options.weighted ? WeightedPath(ctx, sources, targets, filter, options)
-                                                  : BfsPaths(ctx, sources, targets, filter, options);
+    Result<ResultTable> result = options.weighted
+                                     ? WeightedPath(ctx, sources, targets, filter, options)
+                                     : BfsPaths(ctx, sources, targets, filter, options);
     if (!result.ok()) return result;
     ResultTable table = std::move(result).value();
     table.notes.insert(table.notes.begin(), notes.begin(), notes.end());
@@ -350,8 +365,8 @@ Result<ResultTable> FindPaths(const GraphReader& reader, const std::string& from
   });
 }
 
-Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& actor, const NeighborOptions& options,
-                              const QueryOptions& budget) {
+Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& actor,
+                              const NeighborOptions& options, const QueryOptions& budget) {
   return Guard([&]() -> Result<ResultTable> {
     KG_RETURN_IF_ERROR(CheckHops(options.hops, budget, "--hops"));
     GraphContext ctx(reader, budget);
@@ -372,23 +387,24 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
       std::vector<ActorId> next;
       for (ActorId u : frontier) {
         const ActorId via_u = seen[u].via;
-        KG_RETURN_IF_ERROR(ForEachHop(ctx, u, options.direction, filter.relations, SpecOf(filter),
-                                      [&](const EdgeEntry& e) { return filter.Accepts(e); },
-                                      [&](const Hop& h) {
-                                        auto it = seen.find(h.to);
-                                        if (it == seen.end()) {
-                                          Info info;
-                                          info.hops = level;
-                                          info.via = level == 1 ? h.to : via_u;
-                                          it = seen.emplace(h.to, std::move(info)).first;
-                                          next.push_back(h.to);
-                                        }
-                                        if (it->second.hops == level) {
-                                          it->second.events += h.events;
-                                          it->second.relations.insert(h.relation);
-                                        }
-                                        return Status::Ok();
-                                      }));
+        KG_RETURN_IF_ERROR(ForEachHop(
+            ctx, u, options.direction, filter.relations, SpecOf(filter),
+            [&](const EdgeEntry& e) { return filter.Accepts(e); },
+            [&](const Hop& h) {
+              auto it = seen.find(h.to);
+              if (it == seen.end()) {
+                Info info;
+                info.hops = level;
+                info.via = level == 1 ? h.to : via_u;
+                it = seen.emplace(h.to, std::move(info)).first;
+                next.push_back(h.to);
+              }
+              if (it->second.hops == level) {
+                it->second.events += h.events;
+                it->second.relations.insert(h.relation);
+              }
+              return Status::Ok();
+            }));
       }
       frontier = std::move(next);
     }
@@ -427,7 +443,8 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
       std::sort(rel_names.begin(), rel_names.end());
       std::vector<Value> rels;
       for (auto& rn : rel_names) rels.push_back(Value::String(rn));
-      table.rows.push_back({Value::String(o.name), rec->code.empty() ? Value::Null() : Value::String(rec->code),
+      table.rows.push_back({Value::String(o.name),
+                            rec->code.empty() ? Value::Null() : Value::String(rec->code),
                             Value::Int(o.hops), Value::String(via), Value::List(std::move(rels)),
                             Value::Int(o.events)});
     }
@@ -435,7 +452,8 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
   });
 }
 
-Result<ResultTable> TopPairs(const GraphReader& reader, const TopOptions& options, const QueryOptions& budget) {
+Result<ResultTable> TopPairs(const GraphReader& reader, const TopOptions& options,
+                             const QueryOptions& budget) {
   return Guard([&]() -> Result<ResultTable> {
     GraphContext ctx(reader, budget);
     ResultTable table;
@@ -452,18 +470,27 @@ Result<ResultTable> TopPairs(const GraphReader& reader, const TopOptions& option
       }
     }
     const size_t k = options.limit == 0 ? 10 : options.limit;
-    // Min-heap on count keeps the k largest pairs; ties broken by ids for determinism.
-    auto worse = [](const PairCount& a, const PairCount& b) {
-      if (a.count != b.count) return a.count > b.count;
-      return std::tie(a.source, a.relation, a.target) < std::tie(b.source, b.relation, b.target);
-    };
-    std::priority_queue<PairCount, std::vector<PairCount>, decltype(worse)> heap(worse);
+    // Pass 1: the k-th largest count. Pass 2: every pair above it plus ties
+    // (capped), named and sorted, so that ties are broken by name.
+    std::priority_queue<int64_t, std::vector<int64_t>, std::greater<int64_t>> heap;
     Status status;
     KG_RETURN_IF_ERROR(reader.ScanPairCounts(relation, [&](const PairCount& pc) {
       status = ctx.budget().Charge();
       if (!status.ok()) return false;
-      heap.push(pc);
+      heap.push(pc.count);
       if (heap.size() > k) heap.pop();
+      return true;
+    }));
+    KG_RETURN_IF_ERROR(status);
+    const int64_t threshold = heap.empty() ? 0 : heap.top();
+    constexpr size_t kMaxTies = 10000;
+    std::vector<PairCount> candidates;
+    size_t ties = 0;
+    KG_RETURN_IF_ERROR(reader.ScanPairCounts(relation, [&](const PairCount& pc) {
+      status = ctx.budget().Charge();
+      if (!status.ok()) return false;
+      if (pc.count > threshold || (pc.count == threshold && ties++ < kMaxTies))
+        candidates.push_back(pc);
       return true;
     }));
     KG_RETURN_IF_ERROR(status);
@@ -472,9 +499,7 @@ Result<ResultTable> TopPairs(const GraphReader& reader, const TopOptions& option
       std::string source, relation, target;
     };
     std::vector<Out> out;
-    while (!heap.empty()) {
-      const PairCount pc = heap.top();
-      heap.pop();
+    for (const PairCount& pc : candidates) {
       KG_ASSIGN_OR_RETURN(std::string s, ctx.ActorName(pc.source));
       KG_ASSIGN_OR_RETURN(std::string r, ctx.RelationName(pc.relation));
       KG_ASSIGN_OR_RETURN(std::string t, ctx.ActorName(pc.target));
@@ -484,9 +509,10 @@ Result<ResultTable> TopPairs(const GraphReader& reader, const TopOptions& option
       if (a.count != b.count) return a.count > b.count;
       return std::tie(a.source, a.relation, a.target) < std::tie(b.source, b.relation, b.target);
     });
+    if (out.size() > k) out.resize(k);
     for (auto& o : out) {
-      table.rows.push_back({Value::String(o.source), Value::String(o.relation), Value::String(o.target),
-                            Value::Int(o.count)});
+      table.rows.push_back({Value::String(o.source), Value::String(o.relation),
+                            Value::String(o.target), Value::Int(o.count)});
     }
     return table;
   });
@@ -502,7 +528,8 @@ std::optional<RankMeasure> ParseRankMeasure(std::string_view name) {
   return std::nullopt;
 }
 
-Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& options, const QueryOptions& budget) {
+Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& options,
+                               const QueryOptions& budget) {
   return Guard([&]() -> Result<ResultTable> {
     GraphContext ctx(reader, budget);
     ResultTable table;
@@ -523,28 +550,30 @@ Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& opt
         }
         break;
       case RankMeasure::kBetweenness: {
-        const double cost = static_cast<double>(n) * static_cast<double>(boost::num_edges(proj->symmetric));
+        const double cost =
+            static_cast<double>(n) * static_cast<double>(boost::num_edges(proj->symmetric));
         const double allowed = static_cast<double>(budget.work_budget) * 1000.0;
         if (budget.work_budget > 0 && cost > allowed) {
-          return Status::ResourceExhausted(
-              "betweenness over " + std::to_string(n) + " actors and " +
-              std::to_string(boost::num_edges(proj->symmetric) / 2) +
-              " links is too costly for the work budget; filter with --relation or --relation-class, or raise "
-              "--max-work");
+          return Status::ResourceExhausted("betweenness over " + std::to_string(n) +
+                                           " actors and " +
+                                           std::to_string(boost::num_edges(proj->symmetric) / 2) +
+                                           " links is too costly for the work budget; filter with "
+                                           "--relation or --relation-class, or raise "
+                                           "--max-work");
         }
         boost::brandes_betweenness_centrality(
-            proj->symmetric,
-            boost::centrality_map(boost::make_iterator_property_map(
-                score.begin(), boost::get(boost::vertex_index, proj->symmetric))));
+            proj->symmetric, boost::centrality_map(boost::make_iterator_property_map(
+                                 score.begin(), boost::get(boost::vertex_index, proj->symmetric))));
         for (double& s : score) s /= 2.0;  // Each unordered pair was counted in both directions.
         break;
       }
       case RankMeasure::kPageRank: {
         if (n > 0) {
-          boost::graph::page_rank(proj->directed,
-                           boost::make_iterator_property_map(score.begin(),
-                                                             boost::get(boost::vertex_index, proj->directed)),
-                           boost::graph::n_iterations(30));
+          boost::graph::page_rank(
+              proj->directed,
+              boost::make_iterator_property_map(score.begin(),
+                                                boost::get(boost::vertex_index, proj->directed)),
+              boost::graph::n_iterations(30));
           double total = 0;
           for (double s : score) total += s;
           if (total > 0) {
@@ -559,8 +588,8 @@ Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& opt
             n == 0 ? 0
                    : static_cast<uint32_t>(boost::connected_components(
                          proj->symmetric,
-                         boost::make_iterator_property_map(comp.begin(),
-                                                           boost::get(boost::vertex_index, proj->symmetric))));
+                         boost::make_iterator_property_map(
+                             comp.begin(), boost::get(boost::vertex_index, proj->symmetric))));
         std::vector<std::vector<uint32_t>> members(count);
         for (uint32_t v = 0; v < n; ++v) members[comp[v]].push_back(v);
         auto degree = [&](uint32_t v) { return proj->in_events[v] + proj->out_events[v]; };
@@ -590,7 +619,8 @@ Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& opt
           std::vector<Value> names;
           for (auto& t : comps[i].top) names.push_back(Value::String(t));
           table.rows.push_back({Value::Int(static_cast<int64_t>(i + 1)),
-                                Value::Int(static_cast<int64_t>(comps[i].size)), Value::List(std::move(names))});
+                                Value::Int(static_cast<int64_t>(comps[i].size)),
+                                Value::List(std::move(names))});
         }
         table.notes.push_back(std::to_string(comps.size()) + " weakly connected components over " +
                               std::to_string(n) + " actors");
@@ -613,13 +643,15 @@ Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& opt
       return a.name < b.name;
     });
     table.columns = {"rank", "actor", "code", "score"};
-    const bool integral = options.measure == RankMeasure::kDegree || options.measure == RankMeasure::kInDegree ||
+    const bool integral = options.measure == RankMeasure::kDegree ||
+                          options.measure == RankMeasure::kInDegree ||
                           options.measure == RankMeasure::kOutDegree;
     for (size_t i = 0; i < out.size() && i < limit; ++i) {
       KG_ASSIGN_OR_RETURN(const ActorRecord* rec, ctx.Actor(proj->actors[out[i].v]));
       table.rows.push_back({Value::Int(static_cast<int64_t>(i + 1)), Value::String(out[i].name),
                             rec->code.empty() ? Value::Null() : Value::String(rec->code),
-                            integral ? Value::Int(static_cast<int64_t>(out[i].score)) : Value::Double(out[i].score)});
+                            integral ? Value::Int(static_cast<int64_t>(out[i].score))
+                                     : Value::Double(out[i].score)});
     }
     return table;
   });

@@ -22,7 +22,12 @@ enum class Direction { kOut, kIn, kBoth };
 
 // CAMEO quad classes by code root: 01-05 verbal cooperation, 06-08 material
 // cooperation, 09-13 verbal conflict, 14-20 material conflict.
-enum class QuadClass : int { kVerbalCooperation = 1, kMaterialCooperation, kVerbalConflict, kMaterialConflict };
+enum class QuadClass : int {
+  kVerbalCooperation = 1,
+  kMaterialCooperation,
+  kVerbalConflict,
+  kMaterialConflict
+};
 
 // The quad class of a CAMEO event code ("112" -> kVerbalConflict), or none
 // for an empty or malformed code.
@@ -105,9 +110,9 @@ Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& opt
 // Size of an in-memory projection, reported by BuildProjectionInfo.
 struct ProjectionInfo {
   uint64_t vertices = 0;
-  uint64_t edges = 0;        // Distinct directed (source, target) pairs.
-  uint64_t events = 0;       // Events folded into those edges.
-  uint64_t memory_bytes = 0; // Approximate heap bytes of the CSR graph and maps.
+  uint64_t edges = 0;         // Distinct directed (source, target) pairs.
+  uint64_t events = 0;        // Events folded into those edges.
+  uint64_t memory_bytes = 0;  // Approximate heap bytes of the CSR graph and maps.
   double build_ms = 0.0;
 };
 

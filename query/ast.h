@@ -15,10 +15,28 @@ enum class ExprKind { kLiteral, kVariable, kProperty, kCall, kUnary, kBinary, kL
 
 enum class Op {
   kNone,
-  kOr, kXor, kAnd, kNot, kNeg,
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kStartsWith, kEndsWith, kContains, kIn, kIsNull, kIsNotNull,
-  kAdd, kSub, kMul, kDiv, kMod,
+  kOr,
+  kXor,
+  kAnd,
+  kNot,
+  kNeg,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kStartsWith,
+  kEndsWith,
+  kContains,
+  kIn,
+  kIsNull,
+  kIsNotNull,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
 };
 
 // What a variable names; the planner resolves every kVariable/kProperty.
@@ -27,11 +45,11 @@ enum class VarKind { kUnresolved, kNode, kEdge, kHops, kPath };
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
   Op op = Op::kNone;
-  Value literal;          // kLiteral.
-  std::string name;       // Variable (kVariable, kProperty) or lower-case function name (kCall).
-  std::string property;   // kProperty: the key after the dot.
+  Value literal;         // kLiteral.
+  std::string name;      // Variable (kVariable, kProperty) or lower-case function name (kCall).
+  std::string property;  // kProperty: the key after the dot.
   std::vector<std::unique_ptr<Expr>> args;  // Operands, call arguments or list items.
-  bool distinct = false;  // count(DISTINCT x).
+  bool distinct = false;                    // count(DISTINCT x).
   // Source position, for errors and column names.
   size_t begin = 0, end = 0;
   int line = 1, column = 1;

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <memory>
-#include <tuple>
 #include <map>
+#include <memory>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -124,7 +124,8 @@ Value EdgeProperty(EvalEnv& env, const EdgeEntry& e, const std::string& prop) {
   }
   if (*ev == nullptr) return Value::Null();
   const StoredEvent& s = **ev;
-  if (prop == "attributed_to") return s.event.attributed_to ? Str(*s.event.attributed_to) : Value::Null();
+  if (prop == "attributed_to")
+    return s.event.attributed_to ? Str(*s.event.attributed_to) : Value::Null();
   if (prop == "document" || prop == "doc") return Str(s.doc_id);
   if (prop == "mentions") return Value::Int(static_cast<int64_t>(s.event.mentions.size()));
   if (s.event.mentions.empty()) return Value::Null();
@@ -145,7 +146,8 @@ std::string EdgeText(EvalEnv& env, const EdgeEntry& e) {
 }
 
 const std::vector<Hop>* HopsOf(EvalEnv& env, const Expr& e) {
-  if ((e.var_kind == VarKind::kHops || e.var_kind == VarKind::kPath) && e.kind == ExprKind::kVariable) {
+  if ((e.var_kind == VarKind::kHops || e.var_kind == VarKind::kPath) &&
+      e.kind == ExprKind::kVariable) {
     return &env.binding.hops[e.slot];
   }
   return nullptr;
@@ -166,11 +168,16 @@ Value Comparison(Op op, const Value& a, const Value& b) {
   if (!comparable) return Value::Null();
   const int c = Compare(a, b);
   switch (op) {
-    case Op::kLt: return Value::Bool(c < 0);
-    case Op::kLe: return Value::Bool(c <= 0);
-    case Op::kGt: return Value::Bool(c > 0);
-    case Op::kGe: return Value::Bool(c >= 0);
-    default: return Value::Null();
+    case Op::kLt:
+      return Value::Bool(c < 0);
+    case Op::kLe:
+      return Value::Bool(c <= 0);
+    case Op::kGt:
+      return Value::Bool(c > 0);
+    case Op::kGe:
+      return Value::Bool(c >= 0);
+    default:
+      return Value::Null();
   }
 }
 
@@ -183,22 +190,34 @@ Value Arithmetic(Op op, const Value& a, const Value& b) {
   if (a.kind() == Value::Kind::kInt && b.kind() == Value::Kind::kInt) {
     const int64_t x = a.AsInt(), y = b.AsInt();
     switch (op) {
-      case Op::kAdd: return Value::Int(x + y);
-      case Op::kSub: return Value::Int(x - y);
-      case Op::kMul: return Value::Int(x * y);
-      case Op::kDiv: return y == 0 ? Value::Null() : Value::Int(x / y);
-      case Op::kMod: return y == 0 ? Value::Null() : Value::Int(x % y);
-      default: return Value::Null();
+      case Op::kAdd:
+        return Value::Int(x + y);
+      case Op::kSub:
+        return Value::Int(x - y);
+      case Op::kMul:
+        return Value::Int(x * y);
+      case Op::kDiv:
+        return y == 0 ? Value::Null() : Value::Int(x / y);
+      case Op::kMod:
+        return y == 0 ? Value::Null() : Value::Int(x % y);
+      default:
+        return Value::Null();
     }
   }
   const double x = a.AsDouble(), y = b.AsDouble();
   switch (op) {
-    case Op::kAdd: return Value::Double(x + y);
-    case Op::kSub: return Value::Double(x - y);
-    case Op::kMul: return Value::Double(x * y);
-    case Op::kDiv: return y == 0 ? Value::Null() : Value::Double(x / y);
-    case Op::kMod: return y == 0 ? Value::Null() : Value::Double(std::fmod(x, y));
-    default: return Value::Null();
+    case Op::kAdd:
+      return Value::Double(x + y);
+    case Op::kSub:
+      return Value::Double(x - y);
+    case Op::kMul:
+      return Value::Double(x * y);
+    case Op::kDiv:
+      return y == 0 ? Value::Null() : Value::Double(x / y);
+    case Op::kMod:
+      return y == 0 ? Value::Null() : Value::Double(std::fmod(x, y));
+    default:
+      return Value::Null();
   }
 }
 
@@ -256,7 +275,8 @@ Value CallFunction(const Expr& e, EvalEnv& env) {
     if (const auto* hops = HopsOf(env, arg)) return Value::Int(static_cast<int64_t>(hops->size()));
     const Value v = Eval(arg, env);
     if (v.kind() == Value::Kind::kList) return Value::Int(static_cast<int64_t>(v.AsList().size()));
-    if (v.kind() == Value::Kind::kString) return Value::Int(static_cast<int64_t>(v.AsString().size()));
+    if (v.kind() == Value::Kind::kString)
+      return Value::Int(static_cast<int64_t>(v.AsString().size()));
     return Value::Null();
   }
   if (f == "coalesce") {
@@ -271,8 +291,9 @@ Value CallFunction(const Expr& e, EvalEnv& env) {
     if (v.kind() != Value::Kind::kString) return Value::Null();
     std::string s = v.AsString();
     const bool up = f == "upper" || f == "toupper";
-    for (char& c : s) c = static_cast<char>(up ? std::toupper(static_cast<unsigned char>(c))
-                                               : std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s)
+      c = static_cast<char>(up ? std::toupper(static_cast<unsigned char>(c))
+                               : std::tolower(static_cast<unsigned char>(c)));
     return Str(s);
   }
   if (f == "tostring") return v.is_null() ? v : Str(v.ToString());
@@ -287,7 +308,8 @@ Value CallFunction(const Expr& e, EvalEnv& env) {
 
 Value Eval(const Expr& e, EvalEnv& env) {
   switch (e.kind) {
-    case ExprKind::kLiteral: return e.literal;
+    case ExprKind::kLiteral:
+      return e.literal;
     case ExprKind::kList: {
       std::vector<Value> items;
       for (const auto& a : e.args) items.push_back(Eval(*a, env));
@@ -295,8 +317,10 @@ Value Eval(const Expr& e, EvalEnv& env) {
     }
     case ExprKind::kVariable:
       switch (e.var_kind) {
-        case VarKind::kNode: return NodeProperty(env, env.binding.nodes[e.slot], "name");
-        case VarKind::kEdge: return Str(EdgeText(env, env.binding.edges[e.slot]));
+        case VarKind::kNode:
+          return NodeProperty(env, env.binding.nodes[e.slot], "name");
+        case VarKind::kEdge:
+          return Str(EdgeText(env, env.binding.edges[e.slot]));
         case VarKind::kHops:
         case VarKind::kPath: {
           Status s;
@@ -304,22 +328,29 @@ Value Eval(const Expr& e, EvalEnv& env) {
           if (!s.ok()) env.Fail(s);
           return Str(std::move(text));
         }
-        case VarKind::kUnresolved: break;
+        case VarKind::kUnresolved:
+          break;
       }
       env.Fail(Status::Internal("unresolved variable '" + e.name + "'"));
       return Value::Null();
     case ExprKind::kProperty:
       switch (e.var_kind) {
-        case VarKind::kNode: return NodeProperty(env, env.binding.nodes[e.slot], e.property);
-        case VarKind::kEdge: return EdgeProperty(env, env.binding.edges[e.slot], e.property);
+        case VarKind::kNode:
+          return NodeProperty(env, env.binding.nodes[e.slot], e.property);
+        case VarKind::kEdge:
+          return EdgeProperty(env, env.binding.edges[e.slot], e.property);
         case VarKind::kHops:
-          if (e.slot == env.hop_slot && env.hop_edge != nullptr) return EdgeProperty(env, *env.hop_edge, e.property);
+          if (e.slot == env.hop_slot && env.hop_edge != nullptr)
+            return EdgeProperty(env, *env.hop_edge, e.property);
           break;
-        default: break;
+        default:
+          break;
       }
-      env.Fail(Status::InvalidArgument("cannot read property '" + e.property + "' of '" + e.name + "' here"));
+      env.Fail(Status::InvalidArgument("cannot read property '" + e.property + "' of '" + e.name +
+                                       "' here"));
       return Value::Null();
-    case ExprKind::kCall: return CallFunction(e, env);
+    case ExprKind::kCall:
+      return CallFunction(e, env);
     case ExprKind::kCountStar:
       env.Fail(Status::InvalidArgument("count(*) is only allowed as a RETURN item"));
       return Value::Null();
@@ -334,9 +365,12 @@ Value Eval(const Expr& e, EvalEnv& env) {
           if (v.kind() == Value::Kind::kInt) return Value::Int(-v.AsInt());
           if (v.kind() == Value::Kind::kDouble) return Value::Double(-v.AsDouble());
           return Value::Null();
-        case Op::kIsNull: return Value::Bool(v.is_null());
-        case Op::kIsNotNull: return Value::Bool(!v.is_null());
-        default: return Value::Null();
+        case Op::kIsNull:
+          return Value::Bool(v.is_null());
+        case Op::kIsNotNull:
+          return Value::Bool(!v.is_null());
+        default:
+          return Value::Null();
       }
     }
     case ExprKind::kBinary: {
@@ -363,11 +397,13 @@ Value Eval(const Expr& e, EvalEnv& env) {
         case Op::kLt:
         case Op::kLe:
         case Op::kGt:
-        case Op::kGe: return Comparison(e.op, a, b);
+        case Op::kGe:
+          return Comparison(e.op, a, b);
         case Op::kStartsWith:
         case Op::kEndsWith:
         case Op::kContains: {
-          if (a.kind() != Value::Kind::kString || b.kind() != Value::Kind::kString) return Value::Null();
+          if (a.kind() != Value::Kind::kString || b.kind() != Value::Kind::kString)
+            return Value::Null();
           const std::string& s = a.AsString();
           const std::string& t = b.AsString();
           if (e.op == Op::kStartsWith) return Value::Bool(s.starts_with(t));
@@ -382,7 +418,8 @@ Value Eval(const Expr& e, EvalEnv& env) {
           }
           return Value::Bool(false);
         }
-        default: return Arithmetic(e.op, a, b);
+        default:
+          return Arithmetic(e.op, a, b);
       }
     }
   }
@@ -421,7 +458,8 @@ void Accumulate(const Expr& agg, const Value& v, Accumulator* acc) {
       acc->any = true;
     }
   } else if (f == "min" || f == "max") {
-    if (!acc->any || (f == "min" ? Compare(v, acc->best) < 0 : Compare(v, acc->best) > 0)) acc->best = v;
+    if (!acc->any || (f == "min" ? Compare(v, acc->best) < 0 : Compare(v, acc->best) > 0))
+      acc->best = v;
     acc->any = true;
   } else if (f == "collect") {
     acc->items.push_back(v);
@@ -434,7 +472,8 @@ Value Finish(const Expr& agg, const Accumulator& acc) {
     if (!acc.any) return Value::Int(0);
     return acc.all_int ? Value::Int(acc.int_sum) : Value::Double(acc.sum);
   }
-  if (agg.name == "avg") return acc.any ? Value::Double(acc.sum / static_cast<double>(acc.count)) : Value::Null();
+  if (agg.name == "avg")
+    return acc.any ? Value::Double(acc.sum / static_cast<double>(acc.count)) : Value::Null();
   if (agg.name == "min" || agg.name == "max") return acc.any ? acc.best : Value::Null();
   if (agg.name == "collect") return Value::List(acc.items);
   return Value::Null();
@@ -462,9 +501,12 @@ bool GetU64(std::string_view* in, uint64_t* v) {
 void EncodeValue(const Value& v, std::string* out) {
   out->push_back(static_cast<char>(v.kind()));
   switch (v.kind()) {
-    case Value::Kind::kNull: break;
+    case Value::Kind::kNull:
+      break;
     case Value::Kind::kBool:
-    case Value::Kind::kInt: PutU64(out, static_cast<uint64_t>(v.AsInt())); break;
+    case Value::Kind::kInt:
+      PutU64(out, static_cast<uint64_t>(v.AsInt()));
+      break;
     case Value::Kind::kDouble: {
       uint64_t bits;
       const double d = v.AsDouble();
@@ -489,7 +531,9 @@ bool DecodeValue(std::string_view* in, Value* v, int depth = 0) {
   in->remove_prefix(1);
   uint64_t n = 0;
   switch (kind) {
-    case Value::Kind::kNull: *v = Value::Null(); return true;
+    case Value::Kind::kNull:
+      *v = Value::Null();
+      return true;
     case Value::Kind::kBool:
       if (!GetU64(in, &n)) return false;
       *v = Value::Bool(n != 0);
@@ -539,7 +583,8 @@ std::string EncodeCursor(uint64_t fingerprint, uint64_t emitted, const std::vect
   return out;
 }
 
-Status DecodeCursor(std::string_view text, uint64_t fingerprint, uint64_t* emitted, std::vector<Value>* key) {
+Status DecodeCursor(std::string_view text, uint64_t fingerprint, uint64_t* emitted,
+                    std::vector<Value>* key) {
   const Status bad = Status::InvalidArgument(
       "invalid --after cursor: pass the cursor printed by the previous page of the same query");
   if (!text.starts_with("c1") || text.size() % 2 != 0) return bad;
@@ -571,8 +616,8 @@ Status DecodeCursor(std::string_view text, uint64_t fingerprint, uint64_t* emitt
 // ---------------------------------------------------------------- executor
 
 struct Row {
-  std::vector<Value> key;     // ORDER BY values, row values, identity.
-  std::vector<Value> values;  // Returned columns.
+  std::vector<Value> key;                  // ORDER BY values, row values, identity.
+  std::vector<Value> values;               // Returned columns.
   std::shared_ptr<const Binding> binding;  // Kept for --evidence only.
 };
 
@@ -591,13 +636,15 @@ class Executor {
     table.notes = plan_.notes;
     fingerprint_ = Hash64(plan_.text);
     if (!ctx_.options().after.empty()) {
-      KG_RETURN_IF_ERROR(DecodeCursor(ctx_.options().after, fingerprint_, &emitted_before_, &cursor_));
+      KG_RETURN_IF_ERROR(
+          DecodeCursor(ctx_.options().after, fingerprint_, &emitted_before_, &cursor_));
       has_cursor_ = true;
     }
     size_t page = ctx_.options().row_limit == 0 ? SIZE_MAX : ctx_.options().row_limit;
     if (plan_.query.limit) {
       const uint64_t limit = static_cast<uint64_t>(*plan_.query.limit);
-      page = static_cast<size_t>(std::min<uint64_t>(page, limit > emitted_before_ ? limit - emitted_before_ : 0));
+      page = static_cast<size_t>(
+          std::min<uint64_t>(page, limit > emitted_before_ ? limit - emitted_before_ : 0));
     }
     page_ = page;
     if (plan_.empty) table.notes.push_back("empty result: " + plan_.empty_reason);
@@ -605,7 +652,8 @@ class Executor {
       KG_RETURN_IF_ERROR(RunOp(0));
       if (plan_.aggregate) KG_RETURN_IF_ERROR(FinishGroups());
     }
-    std::sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) { return Less(a.key, b.key); });
+    std::sort(rows_.begin(), rows_.end(),
+              [&](const Row& a, const Row& b) { return Less(a.key, b.key); });
     const bool more = rows_.size() > page_;
     if (more) rows_.resize(page_);
     uint64_t total = emitted_before_ + rows_.size();
@@ -636,7 +684,8 @@ class Executor {
     if (!plan_.aggregate && page_ != SIZE_MAX && rows_.size() >= 2 * page_ + 1024) {
       // Keep the page_+1 smallest rows: enough to fill the page and know if more follow.
       auto less = [&](const Row& a, const Row& b) { return Less(a.key, b.key); };
-      std::nth_element(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(page_), rows_.end(), less);
+      std::nth_element(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(page_),
+                       rows_.end(), less);
       rows_.resize(page_ + 1);
     }
     return Status::Ok();
@@ -646,7 +695,8 @@ class Executor {
 
   bool NodeAccepts(int slot, ActorId id, Status* status) {
     const NodeInfo& n = plan_.nodes[slot];
-    if (n.candidates && !std::binary_search(n.candidates->begin(), n.candidates->end(), id)) return false;
+    if (n.candidates && !std::binary_search(n.candidates->begin(), n.candidates->end(), id))
+      return false;
     if (n.type) {
       auto rec = ctx_.Actor(id);
       if (!rec.ok()) {
@@ -689,9 +739,12 @@ class Executor {
   }
   static Direction ToDirection(RelDirection d) {
     switch (d) {
-      case RelDirection::kOut: return Direction::kOut;
-      case RelDirection::kIn: return Direction::kIn;
-      case RelDirection::kBoth: return Direction::kBoth;
+      case RelDirection::kOut:
+        return Direction::kOut;
+      case RelDirection::kIn:
+        return Direction::kIn;
+      case RelDirection::kBoth:
+        return Direction::kBoth;
     }
     return Direction::kBoth;
   }
@@ -718,12 +771,18 @@ class Executor {
     if (i == plan_.ops.size()) return Emit();
     const PlanOp& op = plan_.ops[i];
     switch (op.kind) {
-      case OpKind::kBindNode: return BindNodeOp(i, op);
-      case OpKind::kScanRel: return ScanRelOp(i, op);
-      case OpKind::kExpand: return ExpandOp(i, op);
-      case OpKind::kVarExpand: return VarExpandOp(i, op);
-      case OpKind::kShortest: return ShortestOp(i, op);
-      case OpKind::kBuildPath: return BuildPathOp(i, op);
+      case OpKind::kBindNode:
+        return BindNodeOp(i, op);
+      case OpKind::kScanRel:
+        return ScanRelOp(i, op);
+      case OpKind::kExpand:
+        return ExpandOp(i, op);
+      case OpKind::kVarExpand:
+        return VarExpandOp(i, op);
+      case OpKind::kShortest:
+        return ShortestOp(i, op);
+      case OpKind::kBuildPath:
+        return BuildPathOp(i, op);
     }
     return Status::Internal("unknown operator");
   }
@@ -816,7 +875,8 @@ class Executor {
         KG_RETURN_IF_ERROR(ctx_.reader().ScanEdges(spec, [&](const EdgeEntry& e) {
           status = ctx_.budget().Charge();
           if (!status.ok()) return false;
-          if (!out && eff == RelDirection::kBoth && e.source == e.target) return true;  // Seen outgoing.
+          if (!out && eff == RelDirection::kBoth && e.source == e.target)
+            return true;  // Seen outgoing.
           const ActorId to = out ? e.target : e.source;
           status = BindEdgeAndContinue(i, rel, op.node, op.other, from, to, e);
           return status.ok();
@@ -982,8 +1042,8 @@ class Executor {
         path.insert(path.end(), hops.begin(), hops.end());
       } else {
         const EdgeEntry& e = b_.edges[rel.slot];
-        path.push_back(Hop{b_.nodes[rel.from_node], b_.nodes[rel.to_node], e.source, e.target, e.relation,
-                           e.event, e.date, 1});
+        path.push_back(Hop{b_.nodes[rel.from_node], b_.nodes[rel.to_node], e.source, e.target,
+                           e.relation, e.event, e.date, 1});
       }
     }
     b_.hops[op.path_slot] = std::move(path);
@@ -1055,13 +1115,15 @@ class Executor {
     if (groups_.empty()) {
       bool all_aggregate = true;
       for (bool a : plan_.item_is_aggregate) all_aggregate = all_aggregate && a;
-      if (all_aggregate) groups_.emplace(std::vector<Value>{}, std::vector<Accumulator>(q.items.size()));
+      if (all_aggregate)
+        groups_.emplace(std::vector<Value>{}, std::vector<Accumulator>(q.items.size()));
     }
     for (auto& [group, accs] : groups_) {
       Row row;
       size_t g = 0;
       for (size_t k = 0; k < q.items.size(); ++k) {
-        row.values.push_back(plan_.item_is_aggregate[k] ? Finish(*q.items[k].expr, accs[k]) : group[g++]);
+        row.values.push_back(plan_.item_is_aggregate[k] ? Finish(*q.items[k].expr, accs[k])
+                                                        : group[g++]);
       }
       for (size_t k = 0; k < num_order_; ++k) row.key.push_back(row.values[plan_.order_item[k]]);
       row.key.insert(row.key.end(), row.values.begin(), row.values.end());
@@ -1075,8 +1137,10 @@ class Executor {
     const bool single = plan_.evidence_rels.size() == 1;
     for (size_t k = 0; k < plan_.evidence_rels.size(); ++k) {
       const RelInfo& rel = plan_.rels[plan_.evidence_rels[k]];
-      const std::string prefix = !rel.anonymous ? rel.var : (single ? "evidence" : "edge" + std::to_string(k + 1));
-      for (const char* field : {".doc", ".date", ".quote", ".span"}) table->columns.push_back(prefix + field);
+      const std::string prefix =
+          !rel.anonymous ? rel.var : (single ? "evidence" : "edge" + std::to_string(k + 1));
+      for (const char* field : {".doc", ".date", ".quote", ".span"})
+        table->columns.push_back(prefix + field);
     }
     for (size_t r = 0; r < rows_.size(); ++r) {
       std::vector<Value>& out = table->rows.emplace_back(std::move(rows_[r].values));
@@ -1107,8 +1171,8 @@ class Executor {
           } else {
             const Mention& m = ev->event.mentions[0];
             quotes.push_back(Str(m.quote));
-            spans.push_back(Str("sentence " + std::to_string(m.sentence) + ", chars " + std::to_string(m.begin) +
-                                "-" + std::to_string(m.end)));
+            spans.push_back(Str("sentence " + std::to_string(m.sentence) + ", chars " +
+                                std::to_string(m.begin) + "-" + std::to_string(m.end)));
           }
         }
         if (rel.variable_length) {

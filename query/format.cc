@@ -27,10 +27,18 @@ std::string OneLine(std::string s) {
 
 void WriteJsonValue(const Value& v, rapidjson::Writer<rapidjson::StringBuffer>* w) {
   switch (v.kind()) {
-    case Value::Kind::kNull: w->Null(); break;
-    case Value::Kind::kBool: w->Bool(v.AsBool()); break;
-    case Value::Kind::kInt: w->Int64(v.AsInt()); break;
-    case Value::Kind::kDouble: w->Double(v.AsDouble()); break;
+    case Value::Kind::kNull:
+      w->Null();
+      break;
+    case Value::Kind::kBool:
+      w->Bool(v.AsBool());
+      break;
+    case Value::Kind::kInt:
+      w->Int64(v.AsInt());
+      break;
+    case Value::Kind::kDouble:
+      w->Double(v.AsDouble());
+      break;
     case Value::Kind::kString:
       w->String(v.AsString().data(), static_cast<rapidjson::SizeType>(v.AsString().size()));
       break;

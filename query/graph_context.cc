@@ -16,9 +16,10 @@ Budget::Budget(const QueryOptions& options)
 Status Budget::Charge(uint64_t units) {
   used_ += units;
   if (limit_ > 0 && used_ > limit_) {
-    return Status::ResourceExhausted("the query exceeded its work budget of " + std::to_string(limit_) +
-                                     " scanned edges and intermediate rows; narrow the pattern "
-                                     "(bind an actor or relation) or raise the budget (--max-work)");
+    return Status::ResourceExhausted(
+        "the query exceeded its work budget of " + std::to_string(limit_) +
+        " scanned edges and intermediate rows; narrow the pattern "
+        "(bind an actor or relation) or raise the budget (--max-work)");
   }
   if (used_ >= next_clock_check_) {
     next_clock_check_ = used_ + 1024;
@@ -151,7 +152,7 @@ std::vector<std::string> Closest(const std::string& query,
   for (const auto& [display, score] : best) ranked.emplace_back(score, display);
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> out;
-  const size_t cutoff = 1000 + std::max<size_t>(3, query.size() / 2);
+  const size_t cutoff = 1000 + std::max<size_t>(2, query.size() / 3);
   for (const auto& [score, display] : ranked) {
     if (out.size() >= n) break;
     if (score > cutoff && !out.empty()) break;
@@ -215,10 +216,14 @@ std::optional<QuadClass> QuadClassOfCameo(std::string_view cameo) {
 
 std::string_view QuadClassName(QuadClass quad) {
   switch (quad) {
-    case QuadClass::kVerbalCooperation: return "verbal cooperation";
-    case QuadClass::kMaterialCooperation: return "material cooperation";
-    case QuadClass::kVerbalConflict: return "verbal conflict";
-    case QuadClass::kMaterialConflict: return "material conflict";
+    case QuadClass::kVerbalCooperation:
+      return "verbal cooperation";
+    case QuadClass::kMaterialCooperation:
+      return "material cooperation";
+    case QuadClass::kVerbalConflict:
+      return "verbal conflict";
+    case QuadClass::kMaterialConflict:
+      return "material conflict";
   }
   return "";
 }

@@ -98,8 +98,8 @@ Result<EdgeFilter> CompileFilter(GraphContext& ctx, const SubgraphFilter& filter
 // One step between two actors: the distinct (source, relation, target)
 // triple, folded over its matching events.
 struct Hop {
-  ActorId from = 0;  // The actor the walk came from.
-  ActorId to = 0;    // The actor it reached.
+  ActorId from = 0;                // The actor the walk came from.
+  ActorId to = 0;                  // The actor it reached.
   ActorId source = 0, target = 0;  // Stored direction.
   RelationId relation = 0;
   EventKey first_event;  // Earliest matching event in index order (evidence).

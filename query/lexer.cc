@@ -28,13 +28,15 @@ class Lexer {
       }
       const unsigned char c = static_cast<unsigned char>(text_[pos_]);
       if (IsIdentStart(c)) {
-        while (pos_ < text_.size() && IsIdentChar(static_cast<unsigned char>(text_[pos_]))) Advance();
+        while (pos_ < text_.size() && IsIdentChar(static_cast<unsigned char>(text_[pos_])))
+          Advance();
         tok.kind = TokenKind::kIdent;
         tok.text = std::string(text_.substr(tok.offset, pos_ - tok.offset));
       } else if (c == '`') {
         Advance();
         while (pos_ < text_.size() && text_[pos_] != '`') tok.text += Advance();
-        if (pos_ >= text_.size()) return SyntaxError(text_, tok.line, tok.column, "unterminated `identifier`");
+        if (pos_ >= text_.size())
+          return SyntaxError(text_, tok.line, tok.column, "unterminated `identifier`");
         Advance();
         tok.kind = TokenKind::kIdent;
         tok.quoted = true;
@@ -93,9 +95,15 @@ class Lexer {
       if (c == '\\' && pos_ < text_.size()) {
         const char e = Advance();
         switch (e) {
-          case 'n': tok->text += '\n'; break;
-          case 't': tok->text += '\t'; break;
-          default: tok->text += e; break;
+          case 'n':
+            tok->text += '\n';
+            break;
+          case 't':
+            tok->text += '\t';
+            break;
+          default:
+            tok->text += e;
+            break;
         }
         continue;
       }
@@ -114,9 +122,9 @@ class Lexer {
       while (std::isdigit(static_cast<unsigned char>(Peek()))) Advance();
       tok->kind = TokenKind::kFloat;
     }
-    if ((Peek() == 'e' || Peek() == 'E') &&
-        (std::isdigit(static_cast<unsigned char>(Peek(1))) ||
-         ((Peek(1) == '-' || Peek(1) == '+') && std::isdigit(static_cast<unsigned char>(Peek(2)))))) {
+    if ((Peek() == 'e' || Peek() == 'E') && (std::isdigit(static_cast<unsigned char>(Peek(1))) ||
+                                             ((Peek(1) == '-' || Peek(1) == '+') &&
+                                              std::isdigit(static_cast<unsigned char>(Peek(2)))))) {
       Advance();
       Advance();
       while (std::isdigit(static_cast<unsigned char>(Peek()))) Advance();
@@ -163,7 +171,8 @@ class Lexer {
 Result<std::vector<Token>> Lex(std::string_view text) { return Lexer(text).Run(); }
 
 Status SyntaxError(std::string_view text, int line, int column, const std::string& message) {
-  std::string out = "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message;
+  std::string out =
+      "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message;
   // Find the source line.
   size_t start = 0;
   for (int l = 1; l < line && start < text.size(); ++l) {
@@ -177,7 +186,8 @@ Status SyntaxError(std::string_view text, int line, int column, const std::strin
   for (char& c : source) {
     if (c == '\t') c = ' ';
   }
-  out += "\n  " + source + "\n  " + std::string(static_cast<size_t>(std::max(column, 1) - 1), ' ') + "^";
+  out += "\n  " + source + "\n  " + std::string(static_cast<size_t>(std::max(column, 1) - 1), ' ') +
+         "^";
   return Status::InvalidArgument(out);
 }
 

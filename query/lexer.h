@@ -13,7 +13,7 @@ enum class TokenKind { kIdent, kString, kInt, kFloat, kPunct, kEnd };
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
-  std::string text;  // Identifier/keyword as written, unescaped string, number, or punctuation.
+  std::string text;     // Identifier/keyword as written, unescaped string, number, or punctuation.
   bool quoted = false;  // `backtick` identifier: never a keyword.
   size_t offset = 0;    // Byte offset of the first character in the query text.
   size_t end = 0;       // Byte offset one past the last character.

@@ -11,7 +11,8 @@ namespace {
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -27,9 +28,10 @@ std::string Lower(std::string_view s) {
 // Words that cannot be variable names (they would make the grammar ambiguous).
 bool IsReserved(std::string_view word) {
   static constexpr std::string_view kReserved[] = {
-      "match", "where", "return", "order", "by", "limit", "and", "or", "xor", "not", "in",
-      "starts", "ends", "contains", "is", "null", "true", "false", "as", "distinct", "asc",
-      "desc", "ascending", "descending", "explain", "shortest", "all"};
+      "match", "where",     "return",     "order",   "by",       "limit",    "and",
+      "or",    "xor",       "not",        "in",      "starts",   "ends",     "contains",
+      "is",    "null",      "true",       "false",   "as",       "distinct", "asc",
+      "desc",  "ascending", "descending", "explain", "shortest", "all"};
   for (auto r : kReserved) {
     if (IEquals(word, r)) return true;
   }
@@ -38,7 +40,8 @@ bool IsReserved(std::string_view word) {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::vector<Token> tokens) : text_(text), toks_(std::move(tokens)) {}
+  Parser(std::string_view text, std::vector<Token> tokens)
+      : text_(text), toks_(std::move(tokens)) {}
 
   Result<Query> ParseQuery() {
     Query q;
@@ -89,7 +92,8 @@ class Parser {
     }
     if (IsKeyword("LIMIT")) {
       Next();
-      if (Peek().kind != TokenKind::kInt) return ErrorHere("expected a non-negative integer after LIMIT");
+      if (Peek().kind != TokenKind::kInt)
+        return ErrorHere("expected a non-negative integer after LIMIT");
       int64_t n = 0;
       if (!ParseInt(Peek().text, &n)) return ErrorHere("LIMIT is too large");
       q.limit = n;
@@ -127,9 +131,12 @@ class Parser {
 
   static std::string Describe(const Token& t) {
     switch (t.kind) {
-      case TokenKind::kEnd: return "the end of the query";
-      case TokenKind::kString: return "string '" + t.text + "'";
-      default: return "'" + t.text + "'";
+      case TokenKind::kEnd:
+        return "the end of the query";
+      case TokenKind::kString:
+        return "string '" + t.text + "'";
+      default:
+        return "'" + t.text + "'";
     }
   }
   Status ErrorAt(const Token& t, const std::string& message) const {
@@ -359,18 +366,30 @@ class Parser {
     KG_ASSIGN_OR_RETURN(ExprPtr lhs, ParseAdditive());
     while (true) {
       Op op = Op::kNone;
-      if (IsPunct("=")) op = Op::kEq;
-      else if (IsPunct("<>") || IsPunct("!=")) op = Op::kNe;
-      else if (IsPunct("<")) op = Op::kLt;
-      else if (IsPunct("<=")) op = Op::kLe;
-      else if (IsPunct(">")) op = Op::kGt;
-      else if (IsPunct(">=")) op = Op::kGe;
-      else if (IsPunct("<-")) op = Op::kLt;  // "x <-1" lexes as "<-" "1".
-      else if (IsKeyword("STARTS")) op = Op::kStartsWith;
-      else if (IsKeyword("ENDS")) op = Op::kEndsWith;
-      else if (IsKeyword("CONTAINS")) op = Op::kContains;
-      else if (IsKeyword("IN")) op = Op::kIn;
-      else if (IsKeyword("IS")) op = Op::kIsNull;
+      if (IsPunct("="))
+        op = Op::kEq;
+      else if (IsPunct("<>") || IsPunct("!="))
+        op = Op::kNe;
+      else if (IsPunct("<"))
+        op = Op::kLt;
+      else if (IsPunct("<="))
+        op = Op::kLe;
+      else if (IsPunct(">"))
+        op = Op::kGt;
+      else if (IsPunct(">="))
+        op = Op::kGe;
+      else if (IsPunct("<-"))
+        op = Op::kLt;  // "x <-1" lexes as "<-" "1".
+      else if (IsKeyword("STARTS"))
+        op = Op::kStartsWith;
+      else if (IsKeyword("ENDS"))
+        op = Op::kEndsWith;
+      else if (IsKeyword("CONTAINS"))
+        op = Op::kContains;
+      else if (IsKeyword("IN"))
+        op = Op::kIn;
+      else if (IsKeyword("IS"))
+        op = Op::kIsNull;
       if (op == Op::kNone) return lhs;
       const bool negative_rhs = IsPunct("<-");
       const Token op_tok = Next();
@@ -463,7 +482,8 @@ class Parser {
         e->literal = Value::Double(std::strtod(t.text.c_str(), nullptr));
         return e;
       }
-      case TokenKind::kEnd: return ErrorHere("expected an expression");
+      case TokenKind::kEnd:
+        return ErrorHere("expected an expression");
       case TokenKind::kPunct:
         if (t.text == "(") {
           Next();
@@ -487,7 +507,8 @@ class Parser {
           return e;
         }
         return ErrorHere("expected an expression");
-      case TokenKind::kIdent: break;
+      case TokenKind::kIdent:
+        break;
     }
     // Identifier: keyword literal, function call, variable or property.
     if (!t.quoted && (IEquals(t.text, "true") || IEquals(t.text, "false"))) {

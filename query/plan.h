@@ -15,14 +15,14 @@ namespace kg::query {
 
 // Values bound while matching: one entry per slot.
 struct Binding {
-  std::vector<ActorId> nodes;              // 0 = unbound.
-  std::vector<EdgeEntry> edges;            // Single-edge relationship variables.
-  std::vector<std::vector<Hop>> hops;      // Variable-length relationships and paths.
+  std::vector<ActorId> nodes;          // 0 = unbound.
+  std::vector<EdgeEntry> edges;        // Single-edge relationship variables.
+  std::vector<std::vector<Hop>> hops;  // Variable-length relationships and paths.
   std::vector<bool> edge_bound;
 };
 
 struct NodeInfo {
-  std::string var;         // User name, or "_n<k>" for anonymous nodes.
+  std::string var;  // User name, or "_n<k>" for anonymous nodes.
   bool anonymous = false;
   std::optional<std::vector<ActorId>> candidates;  // Sorted; set by name/code conditions.
   std::optional<ActorType> type;                   // From a label.
@@ -51,13 +51,13 @@ enum class OpKind { kBindNode, kScanRel, kExpand, kVarExpand, kShortest, kBuildP
 
 struct PlanOp {
   OpKind kind = OpKind::kBindNode;
-  int node = -1;       // kBindNode: the node slot. Others: the node expanded from.
-  int other = -1;      // The node reached.
-  int rel = -1;        // Index into Plan::rels.
-  bool forward = true; // Traverse rels[rel] from its from_node to its to_node.
+  int node = -1;        // kBindNode: the node slot. Others: the node expanded from.
+  int other = -1;       // The node reached.
+  int rel = -1;         // Index into Plan::rels.
+  bool forward = true;  // Traverse rels[rel] from its from_node to its to_node.
   bool all_shortest = false;
-  int path_slot = -1;  // kShortest / kBuildPath: hops slot of the path variable (-1: none).
-  int pattern = -1;    // kBuildPath: pattern index.
+  int path_slot = -1;          // kShortest / kBuildPath: hops slot of the path variable (-1: none).
+  int pattern = -1;            // kBuildPath: pattern index.
   std::vector<int> path_rels;  // kBuildPath: the pattern's relationships in order.
   std::vector<const Expr*> filters;  // Checked once this operator has bound its variables.
 };

@@ -14,9 +14,9 @@ namespace {
 
 constexpr std::string_view kNodeProperties[] = {"name", "code", "type", "id", "aliases"};
 constexpr std::string_view kEdgeProperties[] = {
-    "relation", "type",   "cameo",  "root",      "quad_class", "quad",     "goldstein",
-    "date",     "negated", "attributed_to", "document", "doc", "source", "publisher",
-    "title",    "quote",  "sentence", "mentions", "events"};
+    "relation", "type",    "cameo",         "root",     "quad_class", "quad",   "goldstein",
+    "date",     "negated", "attributed_to", "document", "doc",        "source", "publisher",
+    "title",    "quote",   "sentence",      "mentions", "events"};
 
 bool Contains(const auto& list, std::string_view s) {
   return std::find(std::begin(list), std::end(list), s) != std::end(list);
@@ -121,7 +121,8 @@ class Planner {
           vars_[n.var] = VarEntry{VarKind::kNode, slot, -1};
         } else {
           if (it->second.kind != VarKind::kNode) {
-            return ErrorAt(n.line, n.column, "variable '" + n.var + "' is already used for a relationship or path");
+            return ErrorAt(n.line, n.column,
+                           "variable '" + n.var + "' is already used for a relationship or path");
           }
           slot = it->second.slot;
         }
@@ -145,7 +146,9 @@ class Planner {
         const bool anonymous = r.var.empty();
         if (anonymous) r.var = "_r" + std::to_string(anon++);
         if (vars_.count(r.var)) {
-          return ErrorAt(r.line, r.column, "variable '" + r.var + "' is bound twice; a relationship variable may appear once");
+          return ErrorAt(
+              r.line, r.column,
+              "variable '" + r.var + "' is bound twice; a relationship variable may appear once");
         }
         RelInfo info;
         info.var = r.var;
@@ -157,7 +160,8 @@ class Planner {
         const int cap = ctx_.options().max_hops;
         if (p.selector != PathSelector::kNone) {
           if (p.rels.size() != 1) {
-            return ErrorAt(p.line, p.column, "SHORTEST takes one relationship between two node patterns");
+            return ErrorAt(p.line, p.column,
+                           "SHORTEST takes one relationship between two node patterns");
           }
           info.min_hops = std::max(1, r.variable_length ? r.min_hops : 1);
           info.max_hops = r.max_hops.value_or(cap);
@@ -166,15 +170,17 @@ class Planner {
             return ErrorAt(r.line, r.column,
                            "variable-length relationship without an upper bound; write *" +
                                std::to_string(r.min_hops) + ".." + std::to_string(cap) +
-                               " or less (the cap is " + std::to_string(cap) + " hops, raise it with --max-hops)");
+                               " or less (the cap is " + std::to_string(cap) +
+                               " hops, raise it with --max-hops)");
           }
           info.min_hops = r.min_hops;
           info.max_hops = *r.max_hops;
         }
         if (info.variable_length && info.max_hops > cap) {
           return ErrorAt(r.line, r.column,
-                         "upper bound of " + std::to_string(info.max_hops) + " hops exceeds the cap of " +
-                             std::to_string(cap) + "; raise it with --max-hops");
+                         "upper bound of " + std::to_string(info.max_hops) +
+                             " hops exceeds the cap of " + std::to_string(cap) +
+                             "; raise it with --max-hops");
         }
         for (const auto& t : r.types) info.relation_names.push_back(NormalizeName(t));
         VarEntry entry;
@@ -256,18 +262,20 @@ class Planner {
       e->slot = it->second.slot;
       if (e->kind == ExprKind::kProperty) {
         if (e->var_kind == VarKind::kNode && !Contains(kNodeProperties, e->property)) {
-          return ErrorAt(*e, "unknown node property '" + e->property + "'; nodes have " + JoinNames(kNodeProperties));
+          return ErrorAt(*e, "unknown node property '" + e->property + "'; nodes have " +
+                                 JoinNames(kNodeProperties));
         }
         if ((e->var_kind == VarKind::kEdge || e->var_kind == VarKind::kHops) &&
             !Contains(kEdgeProperties, e->property)) {
-          return ErrorAt(*e, "unknown relationship property '" + e->property + "'; relationships have " +
-                                 JoinNames(kEdgeProperties));
+          return ErrorAt(*e, "unknown relationship property '" + e->property +
+                                 "'; relationships have " + JoinNames(kEdgeProperties));
         }
         if (e->var_kind == VarKind::kPath) {
           return ErrorAt(*e, "paths have no properties; use length(), nodes() or relations()");
         }
         if (e->var_kind == VarKind::kHops && projection) {
-          return ErrorAt(*e, "'" + e->name + "' is a variable-length relationship (a list of hops); "
+          return ErrorAt(*e, "'" + e->name +
+                                 "' is a variable-length relationship (a list of hops); "
                                  "return it whole, or use length(), nodes(), relations()");
         }
       }
@@ -275,9 +283,9 @@ class Planner {
     }
     if (e->kind == ExprKind::kCall) {
       static constexpr std::string_view kFunctions[] = {
-          "count", "sum", "min", "max", "avg", "collect", "type", "length", "size", "nodes",
-          "relations", "relationships", "lower", "tolower", "upper", "toupper", "coalesce", "abs",
-          "startnode", "endnode", "tostring"};
+          "count",  "sum",     "min",      "max",       "avg",           "collect", "type",
+          "length", "size",    "nodes",    "relations", "relationships", "lower",   "tolower",
+          "upper",  "toupper", "coalesce", "abs",       "startnode",     "endnode", "tostring"};
       if (!Contains(kFunctions, e->name)) {
         return ErrorAt(*e, "unknown function '" + e->name + "()'; known: " + JoinNames(kFunctions));
       }
@@ -307,11 +315,16 @@ class Planner {
   }
   static Op Flip(Op op) {
     switch (op) {
-      case Op::kLt: return Op::kGt;
-      case Op::kLe: return Op::kGe;
-      case Op::kGt: return Op::kLt;
-      case Op::kGe: return Op::kLe;
-      default: return op;
+      case Op::kLt:
+        return Op::kGt;
+      case Op::kLe:
+        return Op::kGe;
+      case Op::kGt:
+        return Op::kLt;
+      case Op::kGe:
+        return Op::kLe;
+      default:
+        return op;
     }
   }
   int RelIndexOf(const Expr* e) const {
@@ -324,8 +337,8 @@ class Planner {
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     if (node->candidates) {
       std::vector<ActorId> both;
-      std::set_intersection(node->candidates->begin(), node->candidates->end(), ids.begin(), ids.end(),
-                            std::back_inserter(both));
+      std::set_intersection(node->candidates->begin(), node->candidates->end(), ids.begin(),
+                            ids.end(), std::back_inserter(both));
       node->candidates = std::move(both);
       node->candidate_text += " and " + text;
     } else {
@@ -382,10 +395,12 @@ class Planner {
         Intersect(&node, all, std::to_string(rhs->args.size()) + " names");
         return true;
       }
-      if (prop->property == "code" && (op == Op::kEq || op == Op::kStartsWith) && IsStringLiteral(rhs)) {
+      if (prop->property == "code" && (op == Op::kEq || op == Op::kStartsWith) &&
+          IsStringLiteral(rhs)) {
         KG_ASSIGN_OR_RETURN(auto ids, ActorsByCode(rhs->literal.AsString(), op == Op::kStartsWith));
-        Intersect(&node, ids, std::string("code ") + (op == Op::kEq ? "" : "starting with ") + "'" +
-                                  rhs->literal.AsString() + "'");
+        Intersect(&node, ids,
+                  std::string("code ") + (op == Op::kEq ? "" : "starting with ") + "'" +
+                      rhs->literal.AsString() + "'");
         return true;
       }
       if (prop->property == "code" && op == Op::kIn && IsStringList(rhs)) {
@@ -402,10 +417,11 @@ class Planner {
     // Relationship date and relation name.
     const Expr* rel_prop = AsProperty(lhs, VarKind::kEdge);
     if (!rel_prop) rel_prop = AsProperty(lhs, VarKind::kHops);
-    const bool is_type_call = lhs->kind == ExprKind::kCall && lhs->name == "type" && lhs->args.size() == 1 &&
-                              lhs->args[0]->kind == ExprKind::kVariable &&
+    const bool is_type_call = lhs->kind == ExprKind::kCall && lhs->name == "type" &&
+                              lhs->args.size() == 1 && lhs->args[0]->kind == ExprKind::kVariable &&
                               lhs->args[0]->var_kind == VarKind::kEdge;
-    if (is_type_call || (rel_prop && (rel_prop->property == "relation" || rel_prop->property == "type"))) {
+    if (is_type_call ||
+        (rel_prop && (rel_prop->property == "relation" || rel_prop->property == "type"))) {
       const Expr* var = is_type_call ? lhs->args[0].get() : rel_prop;
       RelInfo& rel = plan_.rels[RelIndexOf(var)];
       std::vector<std::string> names;
@@ -427,12 +443,24 @@ class Planner {
       RelInfo& rel = plan_.rels[RelIndexOf(rel_prop)];
       const Date d = *date;
       switch (op) {
-        case Op::kEq: rel.date_from = std::max(rel.date_from, d); rel.date_to = std::min(rel.date_to, d); break;
-        case Op::kGe: rel.date_from = std::max(rel.date_from, d); break;
-        case Op::kGt: rel.date_from = std::max(rel.date_from, d + 1); break;
-        case Op::kLe: rel.date_to = std::min(rel.date_to, d); break;
-        case Op::kLt: rel.date_to = std::min(rel.date_to, d - 1); break;
-        default: break;
+        case Op::kEq:
+          rel.date_from = std::max(rel.date_from, d);
+          rel.date_to = std::min(rel.date_to, d);
+          break;
+        case Op::kGe:
+          rel.date_from = std::max(rel.date_from, d);
+          break;
+        case Op::kGt:
+          rel.date_from = std::max(rel.date_from, d + 1);
+          break;
+        case Op::kLe:
+          rel.date_to = std::min(rel.date_to, d);
+          break;
+        case Op::kLt:
+          rel.date_to = std::min(rel.date_to, d - 1);
+          break;
+        default:
+          break;
       }
       if (rel.date_from == INT32_MIN) rel.date_from = INT32_MIN + 1;  // Exclude unknown dates.
       return true;
@@ -489,7 +517,8 @@ class Planner {
       }
       // Scan relations in id order: the order of the index.
       std::vector<std::pair<RelationId, std::string>> sorted;
-      for (size_t k = 0; k < rel.relations.size(); ++k) sorted.emplace_back(rel.relations[k], rel.relation_names[k]);
+      for (size_t k = 0; k < rel.relations.size(); ++k)
+        sorted.emplace_back(rel.relations[k], rel.relation_names[k]);
       std::sort(sorted.begin(), sorted.end());
       rel.relations.clear();
       rel.relation_names.clear();
@@ -502,13 +531,15 @@ class Planner {
   }
 
   static void CollectVars(const Expr& e, std::set<std::pair<VarKind, int>>* out) {
-    if ((e.kind == ExprKind::kVariable || e.kind == ExprKind::kProperty) && e.var_kind != VarKind::kUnresolved) {
+    if ((e.kind == ExprKind::kVariable || e.kind == ExprKind::kProperty) &&
+        e.var_kind != VarKind::kUnresolved) {
       out->insert({e.var_kind, e.slot});
     }
     for (const auto& a : e.args) CollectVars(*a, out);
   }
   static bool MentionsNegated(const Expr& e, int edge_slot, VarKind kind) {
-    if (e.kind == ExprKind::kProperty && e.var_kind == kind && e.slot == edge_slot && e.property == "negated") {
+    if (e.kind == ExprKind::kProperty && e.var_kind == kind && e.slot == edge_slot &&
+        e.property == "negated") {
       return true;
     }
     for (const auto& a : e.args) {
@@ -517,7 +548,8 @@ class Planner {
     return false;
   }
   static bool HasHopsProperty(const Expr& e, int slot) {
-    if (e.kind == ExprKind::kProperty && e.var_kind == VarKind::kHops && e.slot == slot) return true;
+    if (e.kind == ExprKind::kProperty && e.var_kind == VarKind::kHops && e.slot == slot)
+      return true;
     for (const auto& a : e.args) {
       if (HasHopsProperty(*a, slot)) return true;
     }
@@ -580,8 +612,9 @@ class Planner {
       if (p.selector != PathSelector::kNone) {
         const int a = ns[0], b = ns[1];
         if (score(a) == UINT64_MAX || score(b) == UINT64_MAX) {
-          return ErrorAt(p.line, p.column,
-                         "SHORTEST needs both end nodes pinned to actors, e.g. (a {name: 'John Kerry'})");
+          return ErrorAt(
+              p.line, p.column,
+              "SHORTEST needs both end nodes pinned to actors, e.g. (a {name: 'John Kerry'})");
         }
         const bool forward = score(a) <= score(b);
         PlanOp bind;
@@ -674,7 +707,9 @@ class Planner {
         bound.insert({r.variable_length ? VarKind::kHops : VarKind::kEdge, r.slot});
       };
       switch (op.kind) {
-        case OpKind::kBindNode: bound.insert({VarKind::kNode, op.node}); break;
+        case OpKind::kBindNode:
+          bound.insert({VarKind::kNode, op.node});
+          break;
         case OpKind::kScanRel:
         case OpKind::kExpand:
         case OpKind::kVarExpand:
@@ -687,7 +722,9 @@ class Planner {
           rel_var(op.rel);
           if (op.path_slot >= 0) bound.insert({VarKind::kPath, op.path_slot});
           break;
-        case OpKind::kBuildPath: bound.insert({VarKind::kPath, op.path_slot}); break;
+        case OpKind::kBuildPath:
+          bound.insert({VarKind::kPath, op.path_slot});
+          break;
       }
       bound_after[i] = bound;
     }
@@ -719,8 +756,8 @@ class Planner {
     Query& q = plan_.query;
     for (auto& item : q.items) {
       const Expr& e = *item.expr;
-      const bool top_aggregate = e.kind == ExprKind::kCountStar ||
-                                 (e.kind == ExprKind::kCall && IsAggregateName(e.name));
+      const bool top_aggregate =
+          e.kind == ExprKind::kCountStar || (e.kind == ExprKind::kCall && IsAggregateName(e.name));
       if (top_aggregate) {
         for (const auto& a : e.args) {
           if (ContainsAggregate(*a)) return ErrorAt(*a, "aggregate functions cannot be nested");
@@ -745,7 +782,8 @@ class Planner {
         const std::string text = Squash(text_.substr(e.begin, e.end - e.begin));
         for (size_t i = 0; i < q.items.size(); ++i) {
           const Expr& ie = *q.items[i].expr;
-          if (Squash(text_.substr(ie.begin, ie.end - ie.begin)) == text) found = static_cast<int>(i);
+          if (Squash(text_.substr(ie.begin, ie.end - ie.begin)) == text)
+            found = static_cast<int>(i);
         }
       }
       plan_.order_desc.push_back(order.descending);
@@ -764,15 +802,18 @@ class Planner {
     }
     if (ctx_.options().evidence) {
       if (plan_.aggregate) {
-        return Status::InvalidArgument("--evidence needs a query that returns individual edges, not aggregates");
+        return Status::InvalidArgument(
+            "--evidence needs a query that returns individual edges, not aggregates");
       }
-      for (size_t i = 0; i < plan_.rels.size(); ++i) plan_.evidence_rels.push_back(static_cast<int>(i));
+      for (size_t i = 0; i < plan_.rels.size(); ++i)
+        plan_.evidence_rels.push_back(static_cast<int>(i));
     }
     return Status::Ok();
   }
 
   Status CheckResolved(const Expr& e) const {
-    if ((e.kind == ExprKind::kVariable || e.kind == ExprKind::kProperty) && e.var_kind == VarKind::kUnresolved) {
+    if ((e.kind == ExprKind::kVariable || e.kind == ExprKind::kProperty) &&
+        e.var_kind == VarKind::kUnresolved) {
       return ErrorAt(e, "unknown variable '" + e.name + "'");
     }
     for (const auto& a : e.args) KG_RETURN_IF_ERROR(CheckResolved(*a));
@@ -791,11 +832,15 @@ class Planner {
 
 std::string DirectionArrow(RelDirection d, bool forward, const std::string& inner) {
   RelDirection eff = d;
-  if (!forward && d != RelDirection::kBoth) eff = d == RelDirection::kOut ? RelDirection::kIn : RelDirection::kOut;
+  if (!forward && d != RelDirection::kBoth)
+    eff = d == RelDirection::kOut ? RelDirection::kIn : RelDirection::kOut;
   switch (eff) {
-    case RelDirection::kOut: return "-[" + inner + "]->";
-    case RelDirection::kIn: return "<-[" + inner + "]-";
-    case RelDirection::kBoth: return "-[" + inner + "]-";
+    case RelDirection::kOut:
+      return "-[" + inner + "]->";
+    case RelDirection::kIn:
+      return "<-[" + inner + "]-";
+    case RelDirection::kBoth:
+      return "-[" + inner + "]-";
   }
   return "";
 }
@@ -819,19 +864,22 @@ std::string DescribePlan(const Plan& plan) {
     std::string s = r.anonymous ? "" : r.var;
     if (!r.relation_names.empty()) {
       s += ":";
-      for (size_t i = 0; i < r.relation_names.size(); ++i) s += (i ? "|" : "") + r.relation_names[i];
+      for (size_t i = 0; i < r.relation_names.size(); ++i)
+        s += (i ? "|" : "") + r.relation_names[i];
     }
-    if (r.variable_length) s += "*" + std::to_string(r.min_hops) + ".." + std::to_string(r.max_hops);
+    if (r.variable_length)
+      s += "*" + std::to_string(r.min_hops) + ".." + std::to_string(r.max_hops);
     return s;
   };
   auto edge_bounds = [&](const RelInfo& r) {
     std::string s;
     if (r.date_from > INT32_MIN + 1 || r.date_to < INT32_MAX) {
-      s += "; date " + (r.date_from > INT32_MIN + 1 ? FormatIsoDate(r.date_from) : std::string()) + ".." +
-           (r.date_to < INT32_MAX ? FormatIsoDate(r.date_to) : std::string());
+      s += "; date " + (r.date_from > INT32_MIN + 1 ? FormatIsoDate(r.date_from) : std::string()) +
+           ".." + (r.date_to < INT32_MAX ? FormatIsoDate(r.date_to) : std::string());
     }
     s += r.include_negated ? "; asserted and negated events" : "; asserted events only";
-    if (!r.per_hop_filters.empty()) s += "; " + std::to_string(r.per_hop_filters.size()) + " condition(s) on every hop";
+    if (!r.per_hop_filters.empty())
+      s += "; " + std::to_string(r.per_hop_filters.size()) + " condition(s) on every hop";
     return s;
   };
   // The index a scan with these bound fields uses.
@@ -866,8 +914,8 @@ std::string DescribePlan(const Plan& plan) {
         if (bound.count(op.node)) {
           line += "already bound";
         } else if (n.candidates) {
-          line += std::to_string(n.candidates->size()) + " candidate actor(s) by " + n.candidate_text +
-                  " (names index)";
+          line += std::to_string(n.candidates->size()) + " candidate actor(s) by " +
+                  n.candidate_text + " (names index)";
         } else {
           line += "every actor (actors scan)";
         }
@@ -877,8 +925,9 @@ std::string DescribePlan(const Plan& plan) {
       case OpKind::kScanRel: {
         const RelInfo& r = plan.rels[op.rel];
         const bool rel_bound = !r.relations.empty();
-        line += "ScanEdges " + node_text(r.from_node) + DirectionArrow(r.direction, true, rel_inner(r)) +
-                node_text(r.to_node) + ": index " + index_for(false, rel_bound, false) + ", prefix " +
+        line += "ScanEdges " + node_text(r.from_node) +
+                DirectionArrow(r.direction, true, rel_inner(r)) + node_text(r.to_node) +
+                ": index " + index_for(false, rel_bound, false) + ", prefix " +
                 prefix_text(false, rel_bound, false);
         if (r.relations.size() > 1) line += ", one scan per relation";
         if (r.direction == RelDirection::kBoth) line += "; each edge matched in both orientations";
@@ -893,10 +942,10 @@ std::string DescribePlan(const Plan& plan) {
         const RelInfo& r = plan.rels[op.rel];
         const bool rel_bound = !r.relations.empty();
         const bool other_bound = bound.count(op.other) > 0;
-        const char* name = op.kind == OpKind::kExpand ? "Expand"
+        const char* name = op.kind == OpKind::kExpand      ? "Expand"
                            : op.kind == OpKind::kVarExpand ? "VarExpand (trail)"
-                           : op.all_shortest ? "AllShortestPaths (BFS)"
-                                             : "ShortestPath (BFS)";
+                           : op.all_shortest               ? "AllShortestPaths (BFS)"
+                                                           : "ShortestPath (BFS)";
         line += std::string(name) + " " + node_text(op.node) +
                 DirectionArrow(r.direction, op.forward, rel_inner(r)) + node_text(op.other) + ": ";
         RelDirection eff = r.direction;
@@ -915,12 +964,15 @@ std::string DescribePlan(const Plan& plan) {
         }
         for (size_t i = 0; i < scans.size(); ++i) line += (i ? " and " : "") + scans[i];
         if (r.relations.size() > 1) line += ", one scan per relation";
-        if (op.kind != OpKind::kExpand) line += ", hops over distinct (source, relation, target) triples";
+        if (op.kind != OpKind::kExpand)
+          line += ", hops over distinct (source, relation, target) triples";
         line += edge_bounds(r);
         bound.insert(op.other);
         break;
       }
-      case OpKind::kBuildPath: line += "BuildPath of pattern " + std::to_string(op.pattern + 1); break;
+      case OpKind::kBuildPath:
+        line += "BuildPath of pattern " + std::to_string(op.pattern + 1);
+        break;
     }
     out += line + "\n";
     for (const Expr* f : op.filters) {
@@ -932,7 +984,9 @@ std::string DescribePlan(const Plan& plan) {
       out += "   Filter: " + text + "\n";
     }
   }
-  std::string proj = std::string(plan.aggregate ? "Aggregate" : (plan.query.distinct ? "Distinct" : "Project")) + ": ";
+  std::string proj =
+      std::string(plan.aggregate ? "Aggregate" : (plan.query.distinct ? "Distinct" : "Project")) +
+      ": ";
   for (size_t i = 0; i < plan.columns.size(); ++i) proj += (i ? ", " : "") + plan.columns[i];
   out += std::to_string(step++) + ". " + proj + "\n";
   std::string sort = std::to_string(step) + ". Sort";

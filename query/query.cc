@@ -9,7 +9,8 @@
 namespace kg::query {
 namespace {
 
-Result<ResultTable> RunQueryImpl(const GraphReader& reader, std::string_view text, const QueryOptions& options) {
+Result<ResultTable> RunQueryImpl(const GraphReader& reader, std::string_view text,
+                                 const QueryOptions& options) {
   if (options.max_hops < 1) return Status::InvalidArgument("max hops must be at least 1");
   KG_ASSIGN_OR_RETURN(Query query, Parse(text));
   GraphContext ctx(reader, options);
@@ -33,7 +34,8 @@ Result<ResultTable> RunQueryImpl(const GraphReader& reader, std::string_view tex
 
 }  // namespace
 
-Result<ResultTable> RunQuery(const GraphReader& reader, std::string_view text, const QueryOptions& options) {
+Result<ResultTable> RunQuery(const GraphReader& reader, std::string_view text,
+                             const QueryOptions& options) {
   try {
     return RunQueryImpl(reader, text, options);
   } catch (const std::bad_alloc&) {
@@ -43,7 +45,8 @@ Result<ResultTable> RunQuery(const GraphReader& reader, std::string_view text, c
   }
 }
 
-Result<std::string> ExplainQuery(const GraphReader& reader, std::string_view text, const QueryOptions& options) {
+Result<std::string> ExplainQuery(const GraphReader& reader, std::string_view text,
+                                 const QueryOptions& options) {
   try {
     KG_ASSIGN_OR_RETURN(Query query, Parse(text));
     GraphContext ctx(reader, options);

@@ -56,12 +56,17 @@ std::string FormatDouble(double d) {
 
 int Rank(Value::Kind kind) {
   switch (kind) {
-    case Value::Kind::kNull: return 0;
-    case Value::Kind::kBool: return 1;
+    case Value::Kind::kNull:
+      return 0;
+    case Value::Kind::kBool:
+      return 1;
     case Value::Kind::kInt:
-    case Value::Kind::kDouble: return 2;
-    case Value::Kind::kString: return 3;
-    case Value::Kind::kList: return 4;
+    case Value::Kind::kDouble:
+      return 2;
+    case Value::Kind::kString:
+      return 3;
+    case Value::Kind::kList:
+      return 4;
   }
   return 5;
 }
@@ -70,11 +75,16 @@ int Rank(Value::Kind kind) {
 
 std::string Value::ToString() const {
   switch (kind_) {
-    case Kind::kNull: return "";
-    case Kind::kBool: return int_ ? "true" : "false";
-    case Kind::kInt: return std::to_string(int_);
-    case Kind::kDouble: return FormatDouble(double_);
-    case Kind::kString: return string_;
+    case Kind::kNull:
+      return "";
+    case Kind::kBool:
+      return int_ ? "true" : "false";
+    case Kind::kInt:
+      return std::to_string(int_);
+    case Kind::kDouble:
+      return FormatDouble(double_);
+    case Kind::kString:
+      return string_;
     case Kind::kList: {
       std::string out = "[";
       for (size_t i = 0; i < list_.size(); ++i) {
@@ -92,8 +102,10 @@ int Compare(const Value& a, const Value& b) {
   const int ra = Rank(a.kind_), rb = Rank(b.kind_);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (a.kind_) {
-    case Value::Kind::kNull: return 0;
-    case Value::Kind::kBool: return a.int_ == b.int_ ? 0 : (a.int_ < b.int_ ? -1 : 1);
+    case Value::Kind::kNull:
+      return 0;
+    case Value::Kind::kBool:
+      return a.int_ == b.int_ ? 0 : (a.int_ < b.int_ ? -1 : 1);
     case Value::Kind::kInt:
     case Value::Kind::kDouble:
       if (a.kind_ == Value::Kind::kInt && b.kind_ == Value::Kind::kInt) {

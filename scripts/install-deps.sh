@@ -9,7 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libicu-dev libcli11-dev libxxhash-dev
   liblingua-en-tagger-perl wordnet-base iso-codes
-  graphviz clang libclang-rt-14-dev
+  graphviz libxml2-utils chromium clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,7 +1,6 @@
 // `kg export`: writes the graph, an ego network or a filtered part of it as
 // DOT, SVG, PNG, GraphML, Cytoscape.js JSON, Neo4j CSV, JSON Lines or HTML.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -73,7 +72,8 @@ void RegisterExportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       "          kg export --format html --around Russia --hops 2 -o russia.html");
   cmd->add_option("-f,--format", args->format,
                   "dot, svg, png (need GraphViz), graphml, cytoscape, neo4j, jsonl or html")
-      ->check(CLI::IsMember({"dot", "svg", "png", "graphml", "cytoscape", "neo4j", "jsonl", "html"}))
+      ->check(
+          CLI::IsMember({"dot", "svg", "png", "graphml", "cytoscape", "neo4j", "jsonl", "html"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output,
                   "Output file (default: standard output); a directory for neo4j");
@@ -129,7 +129,8 @@ void RegisterExportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
         std::fprintf(stderr, "kg export: wrote %lld events to %s\n",
                      static_cast<long long>(summary->events), where.c_str());
       } else {
-        std::fprintf(stderr, "kg export: wrote %zu actors and %zu edges (%lld events) as %s to %s\n",
+        std::fprintf(stderr,
+                     "kg export: wrote %zu actors and %zu edges (%lld events) as %s to %s\n",
                      summary->nodes, summary->edges, static_cast<long long>(summary->events),
                      args->format.c_str(), where.c_str());
       }

@@ -20,6 +20,7 @@ struct PipelineFlags {
   std::vector<std::string> actor_files;
   std::vector<std::string> verb_files;
   DriverOptions driver;
+  bool trace = false;
 };
 
 void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
@@ -39,7 +40,9 @@ void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
 
 Result<std::unique_ptr<Pipeline>> MakePipeline(const GlobalOptions& global,
                                                const PipelineFlags& flags) {
-  return Pipeline::Create(MakePipelineOptions(global.data_dir, flags.actor_files, flags.verb_files));
+  PipelineOptions options = MakePipelineOptions(global.data_dir, flags.actor_files, flags.verb_files);
+  options.trace = flags.trace;
+  return Pipeline::Create(options);
 }
 
 void PrintSummary(const char* verb, const DriverSummary& s, const std::string& extra) {
@@ -149,6 +152,8 @@ void RegisterExtractCommand(CLI::App& app, GlobalOptions& global, int* exit_code
   cmd->add_option("--unknown", *unknown_path,
                   "Write verbs seen between two actors but missing from the dictionary "
                   "(TSV: verb, count) to this file");
+  cmd->add_flag("--trace", flags->trace,
+                "Print each sentence's tokens (tag, lemma) and actor mentions to stderr");
   cmd->callback([&global, flags, unknown_path, exit_code]() {
     auto pipeline = MakePipeline(global, *flags);
     if (!pipeline.ok()) {

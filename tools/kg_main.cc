@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
       "kg: build and query a knowledge graph of actors and events from news articles.\n"
       "Typical use: kg ingest articles.jsonl && kg query \"MATCH (a)-[r:accuse]->(b) RETURN a.name, b.name\""};
   app.require_subcommand(1);
+  app.fallthrough();  // Global options may follow the subcommand: kg ingest -q FILE.
   app.set_version_flag("--version", "kg 0.1.0");
 
   kg::tools::GlobalOptions global;

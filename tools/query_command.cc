@@ -1,8 +1,8 @@
 // `kg query`, `kg path`, `kg neighbors`, `kg top` and `kg rank`: read-only
 // questions to the store, answered by the query engine (query/).
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -30,7 +30,8 @@ struct OutputOptions {
 };
 
 void AddOutputOptions(CLI::App* cmd, OutputOptions* out, const std::string& limit_help) {
-  cmd->add_option("--format", out->format, kFormatHelp)->check(CLI::IsMember({"table", "json", "tsv"}));
+  cmd->add_option("--format", out->format, kFormatHelp)
+      ->check(CLI::IsMember({"table", "json", "tsv"}));
   cmd->add_option("--limit", out->limit, limit_help);
   cmd->add_option("--timeout-ms", out->timeout_ms, "Time budget in milliseconds; 0 = none")
       ->capture_default_str();
@@ -44,7 +45,8 @@ int ExitCodeFor(const Status& s) {
 }
 
 // Opens the store read-only; prints the error and returns null on failure.
-std::unique_ptr<GraphStore> OpenStore(const GlobalOptions& global, const std::string& command, int* exit_code) {
+std::unique_ptr<GraphStore> OpenStore(const GlobalOptions& global, const std::string& command,
+                                      int* exit_code) {
   StoreOptions options;
   options.path = global.db_path;
   options.read_only = true;
@@ -66,7 +68,8 @@ void Print(const std::string& command, const GlobalOptions& global, const Output
     return;
   }
   if (!global.quiet) {
-    for (const auto& note : result->notes) std::fprintf(stderr, "kg %s: note: %s\n", command.c_str(), note.c_str());
+    for (const auto& note : result->notes)
+      std::fprintf(stderr, "kg %s: note: %s\n", command.c_str(), note.c_str());
   }
   std::string format = out.format;
   if (format.empty()) format = isatty(STDOUT_FILENO) ? "table" : "json";
@@ -76,7 +79,8 @@ void Print(const std::string& command, const GlobalOptions& global, const Output
   } else if (format == "tsv") {
     text = query::FormatTsv(*result);
     if (!result->next_cursor.empty() && !global.quiet) {
-      std::fprintf(stderr, "kg %s: note: more rows: add --after %s\n", command.c_str(), result->next_cursor.c_str());
+      std::fprintf(stderr, "kg %s: note: more rows: add --after %s\n", command.c_str(),
+                   result->next_cursor.c_str());
     }
   } else {
     text = query::FormatJsonLines(*result);
@@ -104,14 +108,16 @@ struct FilterFlags {
 
 void AddFilterOptions(CLI::App* cmd, FilterFlags* f) {
   cmd->add_option("--relation", f->relations, "Only these relations (repeatable), e.g. accuse");
-  cmd->add_option("--relation-class", f->relation_class,
-                  "Only events of a CAMEO class: conflict, cooperation, verbal, material, verbal-conflict, "
-                  "material-conflict, verbal-cooperation, material-cooperation")
+  cmd->add_option(
+         "--relation-class", f->relation_class,
+         "Only events of a CAMEO class: conflict, cooperation, verbal, material, verbal-conflict, "
+         "material-conflict, verbal-cooperation, material-cooperation")
       ->check(CLI::IsMember({"conflict", "cooperation", "verbal", "material", "verbal-conflict",
                              "material-conflict", "verbal-cooperation", "material-cooperation"}));
   cmd->add_option("--from", f->from, "Only events on or after this date (YYYY-MM-DD)");
   cmd->add_option("--to", f->to, "Only events on or before this date (YYYY-MM-DD)");
-  cmd->add_flag("--include-negated", f->include_negated, "Also follow negated (\"did not ...\") events");
+  cmd->add_flag("--include-negated", f->include_negated,
+                "Also follow negated (\"did not ...\") events");
 }
 
 Result<query::SubgraphFilter> ToFilter(const FilterFlags& f) {
@@ -145,15 +151,19 @@ void RegisterQuery(CLI::App& app, GlobalOptions& global, int* exit_code) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
-      "query",
-      "Run a Cypher-like query, e.g.\n"
+      "query", "Run a Cypher-like query over the graph (details: kg query --help)");
+  cmd->footer(
+      "Example:\n"
       "  kg query \"MATCH (a)-[r:accuse|blame]->(b {name: 'Russia'}) WHERE r.date >= '2016-10-01' "
       "RETURN a.name, count(*) AS n ORDER BY n DESC\"\n"
       "Patterns: (a {name|code: '...'}), (a:Person), -[r:rel1|rel2]->, <-[r]-, -[r]-, -[*1..4]-,\n"
-      "p = SHORTEST (a)-[*..4]-(b), ALL SHORTEST. WHERE over r.date, r.cameo, r.quad, r.goldstein,\n"
+      "p = SHORTEST (a)-[*..4]-(b), ALL SHORTEST. WHERE over r.date, r.cameo, r.quad, "
+      "r.goldstein,\n"
       "r.negated, r.attributed_to, r.document, r.source, ... with AND/OR/NOT. RETURN properties,\n"
-      "count(*), count(DISTINCT x), sum/min/max/avg/collect, ORDER BY, LIMIT. Prefix EXPLAIN for the plan.\n"
-      "Negated events are skipped unless the query tests r.negated. Rows are sorted (ORDER BY, then\n"
+      "count(*), count(DISTINCT x), sum/min/max/avg/collect, ORDER BY, LIMIT. Prefix EXPLAIN for "
+      "the plan.\n"
+      "Negated events are skipped unless the query tests r.negated. Rows are sorted (ORDER BY, "
+      "then\n"
       "all columns); when more rows than --limit match, pass the printed cursor to --after.\n"
       "Exit codes: 0 ok, 1 failure, 2 bad query or option.");
   cmd->add_option("query", args->text, "The query text")->required();
@@ -161,7 +171,8 @@ void RegisterQuery(CLI::App& app, GlobalOptions& global, int* exit_code) {
   cmd->add_flag("--evidence", args->evidence,
                 "Add document, date, quote and span columns for every matched relationship");
   cmd->add_option("--after", args->after, "Cursor printed by the previous page of the same query");
-  cmd->add_option("--max-hops", args->max_hops, "Cap on variable-length patterns and SHORTEST paths")
+  cmd->add_option("--max-hops", args->max_hops,
+                  "Cap on variable-length patterns and SHORTEST paths")
       ->capture_default_str();
   cmd->callback([&global, args, exit_code]() {
     auto store = OpenStore(global, "query", exit_code);
@@ -186,14 +197,16 @@ void RegisterPath(CLI::App& app, GlobalOptions& global, int* exit_code) {
     OutputOptions out;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "path", "Shortest path(s) between two actors, e.g. kg path 'John Kerry' 'Bashar al-Assad' --max-hops 4");
+  CLI::App* cmd = app.add_subcommand("path",
+                                     "Shortest path(s) between two actors, e.g. kg path 'John "
+                                     "Kerry' 'Bashar al-Assad' --max-hops 4");
   cmd->add_option("from", args->from, "Actor name or alias")->required();
   cmd->add_option("to", args->to, "Actor name or alias")->required();
   cmd->add_option("--max-hops", args->max_hops, "Longest path considered")->capture_default_str();
   cmd->add_flag("--all", args->all, "All shortest paths instead of one");
   cmd->add_flag("--weighted", args->weighted,
-                "Cheapest path with edge cost 1/(number of events) (Dijkstra), preferring well-attested links");
+                "Cheapest path with edge cost 1/(number of events) (Dijkstra), preferring "
+                "well-attested links");
   cmd->add_option("--direction", args->direction, "Follow edges out, in or both ways")
       ->check(CLI::IsMember({"out", "in", "both"}))
       ->capture_default_str();
@@ -219,7 +232,8 @@ void RegisterPath(CLI::App& app, GlobalOptions& global, int* exit_code) {
     options.all = args->all;
     options.weighted = args->weighted;
     options.direction = *direction;
-    Print("path", global, args->out, query::FindPaths(*reader, args->from, args->to, options, budget), exit_code);
+    Print("path", global, args->out,
+          query::FindPaths(*reader, args->from, args->to, options, budget), exit_code);
   });
 }
 
@@ -233,11 +247,13 @@ void RegisterNeighbors(CLI::App& app, GlobalOptions& global, int* exit_code) {
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
-      "neighbors", "Actors within N hops of an actor, e.g. kg neighbors Russia --hops 2 --relation accuse");
+      "neighbors",
+      "Actors within N hops of an actor, e.g. kg neighbors Russia --hops 2 --relation accuse");
   cmd->alias("neighbours");
   cmd->add_option("actor", args->actor, "Actor name or alias")->required();
   cmd->add_option("--hops", args->hops, "Radius of the neighbourhood")->capture_default_str();
-  cmd->add_option("--direction", args->direction, "out: whom the actor acts on; in: who acts on it; both")
+  cmd->add_option("--direction", args->direction,
+                  "out: whom the actor acts on; in: who acts on it; both")
       ->check(CLI::IsMember({"out", "in", "both"}))
       ->capture_default_str();
   AddFilterOptions(cmd, &args->filter);
@@ -260,7 +276,8 @@ void RegisterNeighbors(CLI::App& app, GlobalOptions& global, int* exit_code) {
     options.filter = *filter;
     options.hops = args->hops;
     options.direction = *direction;
-    Print("neighbors", global, args->out, query::Neighbors(*reader, args->actor, options, budget), exit_code);
+    Print("neighbors", global, args->out, query::Neighbors(*reader, args->actor, options, budget),
+          exit_code);
   });
 }
 
@@ -270,8 +287,9 @@ void RegisterTop(CLI::App& app, GlobalOptions& global, int* exit_code) {
     OutputOptions out;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand(
-      "top", "Most frequent (source, relation, target) pairs of asserted events, e.g. kg top --relation accuse");
+  CLI::App* cmd = app.add_subcommand("top",
+                                     "Most frequent (source, relation, target) pairs of asserted "
+                                     "events, e.g. kg top --relation accuse");
   cmd->add_option("--relation", args->relation, "Only this relation");
   AddOutputOptions(cmd, &args->out, "Number of pairs (default: 10)");
   cmd->callback([&global, args, exit_code]() {
@@ -281,7 +299,8 @@ void RegisterTop(CLI::App& app, GlobalOptions& global, int* exit_code) {
     query::TopOptions options;
     options.relation = args->relation;
     options.limit = args->out.limit == 0 ? 10 : args->out.limit;
-    Print("top", global, args->out, query::TopPairs(*reader, options, Budget(args->out, 10)), exit_code);
+    Print("top", global, args->out, query::TopPairs(*reader, options, Budget(args->out, 10)),
+          exit_code);
   });
 }
 
@@ -297,8 +316,10 @@ void RegisterRank(CLI::App& app, GlobalOptions& global, int* exit_code) {
       "Rank actors by centrality on the (filtered) actor graph, e.g. kg rank --by betweenness "
       "--relation-class conflict. Degree counts events; betweenness treats links as undirected; "
       "PageRank follows their direction; components lists weakly connected components");
-  cmd->add_option("--by", args->by, "degree, in-degree, out-degree, betweenness, pagerank or components")
-      ->check(CLI::IsMember({"degree", "in-degree", "out-degree", "betweenness", "pagerank", "components"}))
+  cmd->add_option("--by", args->by,
+                  "degree, in-degree, out-degree, betweenness, pagerank or components")
+      ->check(CLI::IsMember(
+          {"degree", "in-degree", "out-degree", "betweenness", "pagerank", "components"}))
       ->capture_default_str();
   AddFilterOptions(cmd, &args->filter);
   AddOutputOptions(cmd, &args->out, "Number of actors (default: 10)");
@@ -316,7 +337,8 @@ void RegisterRank(CLI::App& app, GlobalOptions& global, int* exit_code) {
     options.filter = *filter;
     options.measure = *query::ParseRankMeasure(args->by);
     options.limit = args->out.limit == 0 ? 10 : args->out.limit;
-    Print("rank", global, args->out, query::RankActors(*reader, options, Budget(args->out, 10)), exit_code);
+    Print("rank", global, args->out, query::RankActors(*reader, options, Budget(args->out, 10)),
+          exit_code);
   });
 }
 

@@ -31,7 +31,8 @@ inline Event MakeEvent(const std::string& source, const std::string& source_code
   return e;
 }
 
-inline DocumentMeta MakeDoc(const std::string& id, const std::string& title, const std::string& date) {
+inline DocumentMeta MakeDoc(const std::string& id, const std::string& title,
+                            const std::string& date) {
   DocumentMeta meta;
   meta.id = id;
   meta.title = title;
@@ -60,7 +61,8 @@ inline const char kUnicodeName[] = "Société <Générale>; & Co";
 
 inline void FillFixture(GraphStore& store) {
   const std::vector<ActorRecord> actors = {
-      MakeActor("John Kerry", "USAGOV", ActorType::kPerson, {"Kerry", "US Secretary of State John Kerry"}),
+      MakeActor("John Kerry", "USAGOV", ActorType::kPerson,
+                {"Kerry", "US Secretary of State John Kerry"}),
       MakeActor("John Kirby", "USAGOV", ActorType::kPerson, {"Kirby"}),
       MakeActor("Russia", "RUS", ActorType::kCountry, {"Moscow"}),
       MakeActor("United States", "USA", ActorType::kCountry, {"US", "Washington"}),
@@ -105,8 +107,13 @@ inline void FillFixture(GraphStore& store) {
       MakeEvent("Syria", "SYR", "warn", "", 0.0, "United States", "USA",
                 "Damascus warned Washington.", 0),
   };
-  ASSERT_TRUE(store.PutDocument(MakeDoc("seed-1", "US suspends Syria talks with Russia", "2016-10-04"), seed1, actors).ok());
-  ASSERT_TRUE(store.PutDocument(MakeDoc("seed-2", "Kerry: \"war crimes\"", "2016-10-07"), seed2, {}).ok());
+  ASSERT_TRUE(
+      store
+          .PutDocument(MakeDoc("seed-1", "US suspends Syria talks with Russia", "2016-10-04"),
+                       seed1, actors)
+          .ok());
+  ASSERT_TRUE(
+      store.PutDocument(MakeDoc("seed-2", "Kerry: \"war crimes\"", "2016-10-07"), seed2, {}).ok());
   ASSERT_TRUE(store.PutDocument(MakeDoc("talks-1", "Geneva talks", "2016-09-09"), talks, {}).ok());
   ASSERT_TRUE(store.PutDocument(MakeDoc("odd-1", "Odd names", "2016-11-01"), odd, {}).ok());
   ASSERT_TRUE(store.PutDocument(MakeDoc("undated-1", "Undated", ""), undated, {}).ok());

@@ -26,7 +26,9 @@ using kg::testing::TempDir;
 using kg::testing::WriteFile;
 using testing::ExportFixture;
 
-std::string GoldenPath(const std::string& name) { return SourcePath("tests/golden/export/" + name); }
+std::string GoldenPath(const std::string& name) {
+  return SourcePath("tests/golden/export/" + name);
+}
 
 void ExpectGolden(const std::string& name, const std::string& actual) {
   const std::string path = GoldenPath(name);
@@ -40,7 +42,8 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
   if (expected == actual) return;
   size_t pos = 0;
   while (pos < expected.size() && pos < actual.size() && expected[pos] == actual[pos]) ++pos;
-  const size_t line = static_cast<size_t>(std::count(expected.begin(), expected.begin() + pos, '\n')) + 1;
+  const size_t line =
+      static_cast<size_t>(std::count(expected.begin(), expected.begin() + pos, '\n')) + 1;
   auto around = [pos](const std::string& s) { return s.substr(pos < 40 ? 0 : pos - 40, 120); };
   ADD_FAILURE() << name << " differs from the golden file at byte " << pos << " (line " << line
                 << ")\nexpected: ..." << around(expected) << "...\nactual:   ..." << around(actual)
@@ -52,7 +55,8 @@ bool HaveProgram(const std::string& name) {
 }
 
 std::string ChromiumPath() {
-  for (const char* candidate : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
+  for (const char* candidate :
+       {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
     if (std::filesystem::exists(candidate)) return candidate;
   }
   return "";
@@ -97,10 +101,12 @@ TEST(EscapingTest, DotQuote) {
 
 TEST(EscapingTest, SanitizeText) {
   EXPECT_EQ(SanitizeText("plain"), "plain");
-  EXPECT_EQ(SanitizeText("a\x01" "b\x7f"), "a b ");
+  EXPECT_EQ(SanitizeText("a\x01"
+                         "b\x7f"),
+            "a b ");
   EXPECT_EQ(SanitizeText("tab\tnl\n"), "tab\tnl\n");
   EXPECT_EQ(SanitizeText("bad\xff"), "bad\xEF\xBF\xBD");
-  EXPECT_EQ(SanitizeText("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // Overlong.
+  EXPECT_EQ(SanitizeText("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // Overlong.
   EXPECT_EQ(SanitizeText("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // Surrogate.
   EXPECT_EQ(SanitizeText("日本"), "日本");
 }
@@ -169,7 +175,8 @@ TEST_F(FormatTest, MissingDotIsAClearError) {
   auto summary = Export(*reader_, options);
   ASSERT_FALSE(summary.ok());
   EXPECT_TRUE(summary.status().IsNotFound());
-  EXPECT_NE(summary.status().message().find("graphviz"), std::string::npos) << summary.status().message();
+  EXPECT_NE(summary.status().message().find("graphviz"), std::string::npos)
+      << summary.status().message();
 }
 
 TEST_F(FormatTest, GraphmlGoldenAndWellFormed) {
@@ -182,7 +189,9 @@ TEST_F(FormatTest, GraphmlGoldenAndWellFormed) {
   const size_t graph_pos = xml.find("<graph ");
   ASSERT_NE(graph_pos, std::string::npos);
   std::set<std::string> declared;
-  std::regex key_re("<key id=\"([^\"]+)\" for=\"(node|edge)\" attr.name=\"([^\"]+)\" attr.type=\"(string|long|double|boolean)\"");
+  std::regex key_re(
+      "<key id=\"([^\"]+)\" for=\"(node|edge)\" attr.name=\"([^\"]+)\" "
+      "attr.type=\"(string|long|double|boolean)\"");
   for (std::sregex_iterator it(xml.begin(), xml.end(), key_re), end; it != end; ++it) {
     EXPECT_LT(static_cast<size_t>(it->position()), graph_pos);
     declared.insert((*it)[1]);
@@ -198,7 +207,8 @@ TEST_F(FormatTest, GraphmlGoldenAndWellFormed) {
   EXPECT_NE(xml.find("Société &lt;Générale&gt;; &amp; Co"), std::string::npos);
   EXPECT_NE(xml.find(">seed-1;seed-2</data>"), std::string::npos);
 
-  if (!HaveProgram("xmllint")) GTEST_SKIP() << "xmllint not installed (Debian package libxml2-utils)";
+  if (!HaveProgram("xmllint"))
+    GTEST_SKIP() << "xmllint not installed (Debian package libxml2-utils)";
   TempDir tmp;
   WriteFile(tmp.Sub("g.graphml"), xml);
   auto r = RunCommand("xmllint --noout " + ShellQuote(tmp.Sub("g.graphml")));
@@ -294,24 +304,30 @@ TEST_F(FormatTest, HtmlGoldenIsSelfContained) {
   }
   // The quote containing "</script>" cannot close the data block.
   size_t closings = 0;
-  for (size_t pos = page.find("</script>"); pos != std::string::npos; pos = page.find("</script>", pos + 1)) ++closings;
+  for (size_t pos = page.find("</script>"); pos != std::string::npos;
+       pos = page.find("</script>", pos + 1))
+    ++closings;
   EXPECT_EQ(closings, 2u);
-  EXPECT_NE(page.find("<title>Fixture &lt;graph&gt; &amp; &quot;friends&quot;</title>"), std::string::npos);
+  EXPECT_NE(page.find("<title>Fixture &lt;graph&gt; &amp; &quot;friends&quot;</title>"),
+            std::string::npos);
 }
 
 // Loads `url` in headless Chromium and returns the DOM after the scripts ran.
-kg::testing::CommandResult DumpDom(const std::string& chromium, const TempDir& tmp, const std::string& url) {
-  const std::string command = "timeout 120 " + ShellQuote(chromium) +
-                              " --headless --no-sandbox --disable-gpu --disable-background-networking"
-                              " --disable-component-update --no-first-run --disable-dev-shm-usage"
-                              " --user-data-dir=" + ShellQuote(tmp.Sub("profile")) +
-                              " --dump-dom " + ShellQuote(url);
+kg::testing::CommandResult DumpDom(const std::string& chromium, const TempDir& tmp,
+                                   const std::string& url) {
+  const std::string command =
+      "timeout 120 " + ShellQuote(chromium) +
+      " --headless --no-sandbox --disable-gpu --disable-background-networking"
+      " --disable-component-update --no-first-run --disable-dev-shm-usage"
+      " --user-data-dir=" +
+      ShellQuote(tmp.Sub("profile")) + " --dump-dom " + ShellQuote(url);
   return RunCommand(command);
 }
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
@@ -325,7 +341,9 @@ TEST_F(FormatTest, HtmlRendersInHeadlessChromium) {
   auto r = DumpDom(chromium, tmp, "file://" + tmp.Sub("graph.html"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string& dom = r.out;
-  EXPECT_NE(dom.find("data-rendered=\"true\""), std::string::npos) << "viewer script did not finish:\n" << r.err;
+  EXPECT_NE(dom.find("data-rendered=\"true\""), std::string::npos)
+      << "viewer script did not finish:\n"
+      << r.err;
   EXPECT_NE(dom.find("data-nodes=\"9\""), std::string::npos);
   EXPECT_NE(dom.find("data-edges=\"11\""), std::string::npos);
   EXPECT_NE(dom.find("data-visible-edges=\"11\""), std::string::npos);
@@ -344,12 +362,14 @@ TEST_F(FormatTest, HtmlFiltersByDateAndShowsEvidence) {
   TempDir tmp;
   WriteFile(tmp.Sub("graph.html"), Html());
   // Edge 1 is John Kerry -accuse-> Russia (edges are sorted as in graph.dot).
-  auto r = DumpDom(chromium, tmp, "file://" + tmp.Sub("graph.html") + "#from=2016-10-05&to=2016-10-31&edge=1");
+  auto r = DumpDom(chromium, tmp,
+                   "file://" + tmp.Sub("graph.html") + "#from=2016-10-05&to=2016-10-31&edge=1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string& dom = r.out;
   EXPECT_NE(dom.find("data-visible-edges=\"3\""), std::string::npos);  // Only seed-2's events.
   EXPECT_NE(dom.find("<h3>John Kerry accuse Russia</h3>"), std::string::npos);
-  EXPECT_NE(dom.find("<blockquote>Kerry accused Russia of war crimes in Aleppo.</blockquote>"), std::string::npos);
+  EXPECT_NE(dom.find("<blockquote>Kerry accused Russia of war crimes in Aleppo.</blockquote>"),
+            std::string::npos);
   EXPECT_NE(dom.find("&lt;/script&gt;"), std::string::npos);  // The quote arrived intact.
 
   r = DumpDom(chromium, tmp, "file://" + tmp.Sub("graph.html") + "#relation=accuse,warn");
@@ -377,9 +397,11 @@ TEST_F(FormatTest, CliExportsDotAndReportsErrors) {
   TempDir tmp;
   r = RunCommand(base + "--format neo4j -o " + ShellQuote(tmp.Sub("neo")) + " --include-negated");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(ReadFile(tmp.Sub("neo/relationships.csv")), ReadFile(GoldenPath("neo4j/relationships.csv")));
+  EXPECT_EQ(ReadFile(tmp.Sub("neo/relationships.csv")),
+            ReadFile(GoldenPath("neo4j/relationships.csv")));
 
-  r = RunCommand(base + "--format jsonl --around Kerry --hops 1 --relation accuse --from 2016-10-05");
+  r = RunCommand(base +
+                 "--format jsonl --around Kerry --hops 1 --relation accuse --from 2016-10-05");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
 

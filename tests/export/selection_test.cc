@@ -27,10 +27,11 @@ class SelectionTest : public ExportFixture {
     for (const ExportNode& n : g.nodes) names.insert(n.name);
     return names;
   }
-  static const ExportEdge* Find(const Subgraph& g, const std::string& source, const std::string& relation,
-                                const std::string& target) {
+  static const ExportEdge* Find(const Subgraph& g, const std::string& source,
+                                const std::string& relation, const std::string& target) {
     for (const ExportEdge& e : g.edges) {
-      if (g.nodes[e.source].name == source && e.relation == relation && g.nodes[e.target].name == target) {
+      if (g.nodes[e.source].name == source && e.relation == relation &&
+          g.nodes[e.target].name == target) {
         return &e;
       }
     }
@@ -78,8 +79,9 @@ TEST_F(SelectionTest, WholeGraphCollapsesParallelEvents) {
   // Negated events are excluded by default.
   EXPECT_EQ(Find(g, "Russia", "bomb", "Syria"), nullptr);
   // Nodes sorted by name, edges by (source, target, relation).
-  EXPECT_TRUE(std::is_sorted(g.nodes.begin(), g.nodes.end(),
-                             [](const ExportNode& a, const ExportNode& b) { return a.name < b.name; }));
+  EXPECT_TRUE(
+      std::is_sorted(g.nodes.begin(), g.nodes.end(),
+                     [](const ExportNode& a, const ExportNode& b) { return a.name < b.name; }));
   for (size_t i = 1; i < g.edges.size(); ++i) {
     EXPECT_LE(std::tie(g.edges[i - 1].source, g.edges[i - 1].target),
               std::tie(g.edges[i].source, g.edges[i].target));
@@ -110,7 +112,8 @@ TEST_F(SelectionTest, RelationAndCameoClassFilters) {
   options.cameo_classes = {"cooperation"};
   g = Select(options);
   for (const ExportEdge& e : g.edges) {
-    EXPECT_TRUE(e.quad == QuadClass::kVerbalCooperation || e.quad == QuadClass::kMaterialCooperation)
+    EXPECT_TRUE(e.quad == QuadClass::kVerbalCooperation ||
+                e.quad == QuadClass::kMaterialCooperation)
         << e.relation;
   }
   EXPECT_EQ(g.edges.size(), 3u);  // negotiate, support, provide aid.
@@ -180,8 +183,8 @@ TEST_F(SelectionTest, EgoNetworkByHops) {
 
   options.hops = 2;
   g = Select(options);
-  EXPECT_EQ(Names(g), (std::set<std::string>{"John Kerry", "Russia", "Bashar al-Assad", "John Kirby",
-                                             "United States"}));
+  EXPECT_EQ(Names(g), (std::set<std::string>{"John Kerry", "Russia", "Bashar al-Assad",
+                                             "John Kirby", "United States"}));
   // Each event counted once even when both ends were scanned.
   const ExportEdge* us_ru = Find(g, "United States", "suspend relations", "Russia");
   ASSERT_NE(us_ru, nullptr);
@@ -214,7 +217,8 @@ TEST_F(SelectionTest, EgoNetworkMatchesInducedWholeGraph) {
       std::multiset<std::tuple<std::string, std::string, std::string, int64_t>> expected, actual;
       for (const ExportEdge& e : whole.edges) {
         if (ball.count(e.source) && ball.count(e.target)) {
-          expected.emplace(whole.nodes[e.source].name, e.relation, whole.nodes[e.target].name, e.count);
+          expected.emplace(whole.nodes[e.source].name, e.relation, whole.nodes[e.target].name,
+                           e.count);
         }
       }
       SelectionOptions options;
@@ -232,10 +236,13 @@ TEST_F(SelectionTest, EgoNetworkMatchesInducedWholeGraph) {
 
 TEST_F(SelectionTest, ExplicitEventList) {
   std::vector<EventKey> keys;
-  ASSERT_TRUE(reader_->ScanDocumentEvents("seed-2", [&](const StoredEvent& e) {
-    keys.push_back(e.key);
-    return true;
-  }).ok());
+  ASSERT_TRUE(reader_
+                  ->ScanDocumentEvents("seed-2",
+                                       [&](const StoredEvent& e) {
+                                         keys.push_back(e.key);
+                                         return true;
+                                       })
+                  .ok());
   ASSERT_EQ(keys.size(), 3u);
   SelectionOptions options;
   options.events = keys;
@@ -252,7 +259,8 @@ TEST_F(SelectionTest, ExplicitEventList) {
                                  EXPECT_EQ(e.event.doc, DocKeyFor("seed-2"));
                                  ++visited;
                                  return true;
-                               }).ok());
+                               })
+                  .ok());
   EXPECT_EQ(visited, 1);
 
   options.around = {"Russia"};
@@ -262,18 +270,18 @@ TEST_F(SelectionTest, ExplicitEventList) {
 TEST_F(SelectionTest, StreamingVisitsEveryEventOnce) {
   int64_t n = 0;
   ASSERT_TRUE(ForEachSelectedEvent(*reader_, {}, [&](const EdgeEntry&) {
-    ++n;
-    return true;
-  }).ok());
+                ++n;
+                return true;
+              }).ok());
   EXPECT_EQ(n, 11);
   SelectionOptions options;
   options.around = {"Russia"};
   options.min_count = 2;
   n = 0;
   ASSERT_TRUE(ForEachSelectedEvent(*reader_, options, [&](const EdgeEntry&) {
-    ++n;
-    return true;
-  }).ok());
+                ++n;
+                return true;
+              }).ok());
   EXPECT_EQ(n, 2);
 }
 
