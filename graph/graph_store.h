@@ -92,6 +92,10 @@ class GraphReader {
   virtual ~GraphReader() = default;
 
   virtual Status ScanEdges(const EdgeScanSpec& spec, const EdgeVisitor& visit) const = 0;
+  // Every entry of one edge index in key order (for consistency checks).
+  virtual Status ScanIndex(EdgeIndex index, const EdgeVisitor& visit) const = 0;
+  // Every stored event in (document key, ordinal) order.
+  virtual Status ScanEvents(const std::function<bool(const StoredEvent&)>& visit) const = 0;
   virtual Result<std::optional<StoredEvent>> GetEvent(const EventKey& key) const = 0;
   // All events of one document in ordinal order.
   virtual Status ScanDocumentEvents(std::string_view doc_id,
@@ -143,6 +147,11 @@ class GraphStore {
 
   // Flushes memtables to disk (used before exit and before backups).
   virtual Status Flush() = 0;
+
+  // Writes a consistent copy of the store to `dir` (which must not exist)
+  // while the store stays usable: a RocksDB checkpoint, hard-linking files
+  // where the file system allows.
+  virtual Status Checkpoint(const std::string& dir) = 0;
 
  protected:
   GraphStore() = default;

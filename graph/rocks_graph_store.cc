@@ -161,6 +161,27 @@ class RocksGraphReader final : public GraphReader {
     return FromRocks(it->status(), "scanning edges");
   }
 
+  Status ScanIndex(EdgeIndex index, const EdgeVisitor& visit) const override {
+    const codec::EdgeOrder order = OrderOf(index);
+    std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ReadOpts(), h_->cfs[CfOf(index)]));
+    EdgeEntry entry;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      KG_RETURN_IF_ERROR(codec::DecodeEdgeKey(order, it->key().ToStringView(), &entry));
+      KG_RETURN_IF_ERROR(codec::DecodeEdgeValue(it->value().ToStringView(), &entry));
+      if (!visit(entry)) return Status::Ok();
+    }
+    return FromRocks(it->status(), "scanning edge index");
+  }
+
+  Status ScanEvents(const std::function<bool(const StoredEvent&)>& visit) const override {
+    return ScanPrefix(kEvents, "", [&](std::string_view key, std::string_view value) -> Result<bool> {
+      KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
+      KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
+      ev.key = ek;
+      return visit(ev);
+    });
+  }
+
   Result<std::optional<StoredEvent>> GetEvent(const EventKey& key) const override {
     std::string value;
     auto s = h_->db->Get(ReadOpts(), h_->cfs[kEvents], codec::EventKeyBytes(key), &value);
@@ -397,6 +418,13 @@ class RocksGraphStore final : public GraphStore {
     AddCounter(&batch, codec::StatKey("documents"), -1);
     batch.Delete(h_->cfs[kDocs], codec::DocKeyBytes(doc));
     return Commit(&batch, "deleting document '" + std::string(doc_id) + "'");
+  }
+
+  Status Checkpoint(const std::string& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    KG_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(h_->db.get(), &raw), "starting backup"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return FromRocks(checkpoint->CreateCheckpoint(dir), "writing backup to '" + dir + "'");
   }
 
   std::unique_ptr<GraphReader> NewReader() const override {

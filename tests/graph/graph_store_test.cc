@@ -344,5 +344,31 @@ TEST_F(GraphStoreTest, UncreatableDirectoryFailsClearly) {
   EXPECT_NE(s.status().message().find("file/db"), std::string::npos) << s.status().ToString();
 }
 
+TEST_F(GraphStoreTest, FullIndexScansAgreeAndCheckpointCopiesTheStore) {
+  auto store = OpenStore(path_);
+  ASSERT_TRUE(store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB"),
+                                                 MakeEvent("B", "BBB", "attack", "190", "C", "CCC")},
+                                 {})
+                  .ok());
+  auto reader = store->NewReader();
+  for (EdgeIndex index : {EdgeIndex::kBySource, EdgeIndex::kByTarget, EdgeIndex::kByRelation}) {
+    size_t n = 0;
+    ASSERT_TRUE(reader->ScanIndex(index, [&](const EdgeEntry&) { return ++n, true; }).ok());
+    EXPECT_EQ(n, 2u);
+  }
+  size_t events = 0;
+  ASSERT_TRUE(reader->ScanEvents([&](const StoredEvent& e) {
+                      EXPECT_EQ(e.doc_id, "d1");
+                      return ++events, true;
+                    }).ok());
+  EXPECT_EQ(events, 2u);
+  std::string copy = dir_.Sub("backup");
+  ASSERT_TRUE(store->Checkpoint(copy).ok());
+  auto backup = OpenStore(copy, /*read_only=*/true);
+  ASSERT_NE(backup, nullptr);
+  EXPECT_EQ(AllEdges(*backup->NewReader()).size(), 2u);
+  EXPECT_FALSE(store->Checkpoint(copy).ok()) << "an existing directory is refused";
+}
+
 }  // namespace
 }  // namespace kg
