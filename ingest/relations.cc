@@ -29,7 +29,8 @@ struct VerbGroup {
   int controller = -1;  // Governing group for infinitives and gerunds.
   std::vector<int> subjects, objects;  // Mention indices (before coreference).
   // Reported speech, for cue verbs.
-  bool cue = false;
+  bool cue = false;      // A speech cue in the verb dictionary.
+  bool reports = false;  // Yields an attribution: a cue, or a verbal act with a speaker.
   int speaker = -1;                     // Mention index of the speaker, if an actor.
   uint32_t speaker_first = 0, speaker_last = 0;  // Speaker tokens (any NP).
   uint32_t content_first = 0, content_last = 0;  // Reported content tokens.
@@ -103,8 +104,10 @@ class DocumentExtraction {
                      const Gazetteer& gazetteer, bool keep_unknown, const Document& doc,
                      std::vector<ActorMention>* mentions, Extraction* out,
                      const std::function<const VerbEntry*(uint32_t, uint32_t, uint32_t*)>& find_verb,
-                     const std::function<const VerbEntry*(const Token&)>& find_nominal)
-      : dicts_(dicts),
+                     const std::function<const VerbEntry*(const Token&)>& find_nominal,
+                     const std::function<const VerbEntry*(std::string_view)>& find_verb_by_lemma)
+      : find_verb_by_lemma_(find_verb_by_lemma),
+        dicts_(dicts),
         gazetteer_(gazetteer),
         keep_unknown_(keep_unknown),
         doc_(doc),
@@ -222,7 +225,7 @@ class DocumentExtraction {
       }
       // Inside reported content: the speaker, when compatible.
       for (const VerbGroup& g : groups) {
-        if (!g.cue || g.speaker < 0 || t < g.content_first || t >= g.content_last) continue;
+        if (!g.reports || g.speaker < 0 || t < g.content_first || t >= g.content_last) continue;
         int sp = Resolved(g.speaker);
         if (sp >= 0 && sp != m && Compatible(pm, mentions_[sp])) {
           pm.antecedent = sp;
@@ -276,7 +279,7 @@ class DocumentExtraction {
     uint32_t k = sent.first_token;
     while (k < sent.last_token) {
       const Token& t = doc_.tokens[k];
-      if (mention_at_[k] >= 0 || !(IsVerb(t.pos) || t.pos == Pos::kMD)) {
+      if (mention_at_[k] >= 0 || !(IsVerb(t.pos) || t.pos == Pos::kMD || IsMistaggedSpeechVerb(k, sent))) {
         ++k;
         continue;
       }
@@ -284,6 +287,20 @@ class DocumentExtraction {
       g.sentence = s;
       g.first = k;
       uint32_t j = k;
+      if (!IsVerb(t.pos) && t.pos != Pos::kMD) {
+        // A speech verb the tagger read as a noun ("many think", "five say").
+        g.last = k + 1;
+        g.main = k;
+        g.lemma = SpeechVerbLemma(t.lower);
+        g.finite = true;
+        g.verb = find_verb_by_lemma_(g.lemma);
+        g.phrase_end = k + 1;
+        g.cue = g.verb != nullptr && g.verb->Has(kVerbCue);
+        g.reports = g.cue;
+        groups.push_back(std::move(g));
+        ++k;
+        continue;
+      }
       uint32_t main = k;
       while (j < sent.last_token) {
         const Token& u = doc_.tokens[j];
@@ -347,7 +364,7 @@ class DocumentExtraction {
       g.finite = !g.infinitive && !g.gerund && !g.participle;
       g.verb = find_verb_(main, sent.last_token, &g.phrase_end);
       if (g.verb == nullptr) g.phrase_end = main + 1;
-      if (g.verb != nullptr && g.verb->Has(kVerbCue)) g.cue = true;
+      if (g.verb != nullptr && g.verb->Has(kVerbCue)) g.cue = g.reports = true;
       for (uint32_t x = g.first; x-- > sent.first_token && g.first - x < 12;) {
         const Token& u = doc_.tokens[x];
         if (u.lower == "," || IsBoundary(u)) break;
@@ -368,6 +385,49 @@ class DocumentExtraction {
       if ((groups[i].infinitive || groups[i].gerund) && i > 0) groups[i].controller = static_cast<int>(i - 1);
     }
     return groups;
+  }
+
+  // Present and past forms of common speech verbs, with their lemma.
+  static std::string_view SpeechVerbLemma(std::string_view form) {
+    static const std::pair<std::string_view, std::string_view> kForms[] = {
+        {"say", "say"},         {"says", "say"},         {"said", "say"},
+        {"think", "think"},     {"thinks", "think"},     {"believe", "believe"},
+        {"believes", "believe"}, {"tell", "tell"},       {"tells", "tell"},
+        {"told", "tell"},       {"claim", "claim"},      {"claims", "claim"},
+        {"argue", "argue"},     {"argues", "argue"},     {"insist", "insist"},
+        {"insists", "insist"},  {"warn", "warn"},        {"warns", "warn"},
+        {"fear", "fear"},       {"fears", "fear"},       {"hope", "hope"},
+        {"hopes", "hope"},      {"expect", "expect"},    {"expects", "expect"}};
+    for (const auto& [f, lemma] : kForms) {
+      if (f == form) return lemma;
+    }
+    return {};
+  }
+
+  // A speech verb tagged as a noun after a subject-like word and before a
+  // clause ("One in five say that", "many think ,").
+  bool IsMistaggedSpeechVerb(uint32_t k, const Sentence& sent) const {
+    const Token& t = doc_.tokens[k];
+    if (!IsNoun(t.pos) || SpeechVerbLemma(t.lower).empty() || k == sent.first_token) return false;
+    const Token& prev = doc_.tokens[k - 1];
+    if (!(IsNoun(prev.pos) || prev.pos == Pos::kPRP || prev.pos == Pos::kCD || IsAdjective(prev.pos))) {
+      return false;
+    }
+    const bool quantifier = prev.lower == "many" || prev.lower == "most" || prev.lower == "few" ||
+                            prev.lower == "others" || prev.lower == "some";
+    if (prev.pos == Pos::kDET || (IsAdjective(prev.pos) && !quantifier)) return false;
+    if (k + 1 >= sent.last_token) return true;
+    const Token& next = doc_.tokens[k + 1];
+    return next.lower == "that" || next.lower == "," || IsPunct(next.pos) || next.pos == Pos::kPRP ||
+           next.pos == Pos::kDET || IsProperNoun(next.pos) || next.Has(kOpenQuote);
+  }
+
+  // CAMEO roots 01-03, 05 and 10-14: statements, appeals, intentions,
+  // praise and endorsement, demands, criticism, rejections, threats, protests.
+  static bool IsVerbalAct(const VerbEntry* v) {
+    if (v->cameo.size() < 2) return false;
+    int root = (v->cameo[0] - '0') * 10 + (v->cameo[1] - '0');
+    return (root >= 1 && root <= 3) || root == 5 || (root >= 10 && root <= 14);
   }
 
   static bool IsAuxiliary(const Token& t) {
@@ -600,10 +660,20 @@ class DocumentExtraction {
 
   // ---- Reported speech ----
 
+  // Is token t part of a plain noun phrase (for non-actor speakers)?
+  bool IsNpToken(uint32_t t) const {
+    const Token& u = doc_.tokens[t];
+    return IsNoun(u.pos) || IsAdjective(u.pos) || u.pos == Pos::kDET || u.pos == Pos::kPRP ||
+           u.pos == Pos::kCD || u.pos == Pos::kPOS || u.lower == "'s" || u.pos == Pos::kPRPS;
+  }
+
   void FindSpeechContent(VerbGroup* g, const std::vector<VerbGroup>& groups) {
     const Sentence& sent = doc_.sentences[g->sentence];
     (void)groups;
     // Speaker: the subject, or an inverted subject after the cue ("said X").
+    // "..., said X" and "“...,” X said": the cue follows a comma or a quote.
+    const bool inverted = g->first > sent.first_token && (doc_.tokens[g->first - 1].lower == "," ||
+                                                          doc_.tokens[g->first - 1].Has(kCloseQuote));
     if (!g->subjects.empty()) {
       g->speaker = g->subjects.front();
       g->speaker_first = mentions_[g->subjects.front()].first;
@@ -611,23 +681,38 @@ class DocumentExtraction {
     } else {
       uint32_t k = g->phrase_end;
       if (k < sent.last_token && doc_.tokens[k].pos == Pos::kDET && mention_at_[k] < 0) ++k;
-      if (k < sent.last_token && mention_at_[k] >= 0) {
+      if (inverted && k < sent.last_token && mention_at_[k] >= 0) {
         g->speaker = mention_at_[k];
         g->speaker_first = mentions_[g->speaker].first;
         g->speaker_last = mentions_[g->speaker].last;
+      } else if (inverted && g->phrase_end < sent.last_token && IsNpToken(g->phrase_end)) {
+        // "..., said the prime minister's spokesman."
+        uint32_t e = g->phrase_end;
+        while (e < sent.last_token && e - g->phrase_end < 10 && IsNpToken(e)) ++e;
+        g->speaker_first = g->phrase_end;
+        g->speaker_last = e;
       } else {
-        // A non-actor speaker NP to the left ("the official said").
+        // A non-actor speaker NP to the left ("the official said"), past
+        // adverbs, a time phrase or an appositive ("Smith, an aide, said").
         int j = static_cast<int>(g->first) - 1;
-        int end = j + 1;
-        while (j >= static_cast<int>(sent.first_token) &&
-               (IsNoun(doc_.tokens[j].pos) || IsAdjective(doc_.tokens[j].pos) ||
-                doc_.tokens[j].pos == Pos::kDET || doc_.tokens[j].pos == Pos::kPRP ||
-                doc_.tokens[j].pos == Pos::kCD)) {
-          --j;
+        const int floor = static_cast<int>(sent.first_token);
+        while (j >= floor && doc_.tokens[j].pos == Pos::kRB) --j;
+        if (j >= floor + 1 && IsProperNoun(doc_.tokens[j].pos) &&
+            (doc_.tokens[j - 1].lower == "on" || doc_.tokens[j - 1].lower == "in")) {
+          j -= 2;  // "Smith on Tuesday said".
         }
+        if (j >= floor && doc_.tokens[j].lower == ",") {
+          int p = j - 1;
+          while (p >= floor && j - p < 12 && doc_.tokens[p].lower != "," && !IsVerb(doc_.tokens[p].pos)) --p;
+          if (p >= floor && doc_.tokens[p].lower == ",") j = p - 1;
+        }
+        int end = j + 1;
+        while (j >= floor && end - j <= 10 && IsNpToken(static_cast<uint32_t>(j))) --j;
         if (j + 1 < end) {
           g->speaker_first = static_cast<uint32_t>(j + 1);
           g->speaker_last = static_cast<uint32_t>(end);
+          int m = mention_at_[end - 1];
+          if (m >= 0) g->speaker = m;
         }
       }
     }
@@ -638,7 +723,6 @@ class DocumentExtraction {
     if (left_edge > sent.first_token) {
       const Token& before = doc_.tokens[left_edge - 1];
       content_before = before.lower == "," || before.Has(kCloseQuote);
-      if (!content_before && before.lower == "," ) content_before = true;
     }
     if (content_before && left_edge - 1 > sent.first_token) {
       uint32_t b = sent.first_token;
@@ -650,11 +734,12 @@ class DocumentExtraction {
       return;
     }
     uint32_t b = g->phrase_end;
-    if (g->speaker >= 0 && mentions_[g->speaker].first >= g->phrase_end) b = mentions_[g->speaker].last;
+    if (g->speaker_last > g->speaker_first && g->speaker_first >= g->phrase_end) b = g->speaker_last;
     // Skip an addressee ("told reporters") and time words ("on Tuesday").
     while (b < sent.last_token) {
       const Token& t = doc_.tokens[b];
-      if (t.lower == "that" || t.lower == "," || t.Has(kOpenQuote) || t.pos == Pos::kRB) {
+      if (t.lower == "that" || t.lower == "," || t.lower == ":" || t.Has(kOpenQuote) ||
+          t.pos == Pos::kRB) {
         ++b;
         continue;
       }
@@ -670,10 +755,35 @@ class DocumentExtraction {
       break;
     }
     uint32_t e = sent.last_token;
+    // The content ends where a contrasting clause starts ("..., but Greece
+    // criticized"); a verbal act (not a speech cue) covers only its clause.
+    for (uint32_t x = b; x + 1 < e; ++x) {
+      const Token& t = doc_.tokens[x];
+      const Token& n = doc_.tokens[x + 1];
+      if (t.lower == ";" || (t.lower == "," && (n.lower == "but" || n.lower == "while" || n.lower == "whereas")) ||
+          (!g->cue && t.lower == ",")) {
+        e = x;
+        break;
+      }
+    }
     while (e > b && (IsPunct(doc_.tokens[e - 1].pos) || doc_.tokens[e - 1].Has(kCloseQuote))) --e;
     if (b < e) {
       g->content_first = b;
       g->content_last = e;
+      return;
+    }
+    // "Trump said." after a quoted sentence: the content is that sentence.
+    if (g->sentence > 0 && !doc_.sentences[g->sentence - 1].skipped) {
+      const Sentence& prev = doc_.sentences[g->sentence - 1];
+      if (prev.last_token > prev.first_token &&
+          (doc_.tokens[prev.last_token - 1].Has(kCloseQuote) ||
+           (sent.first_token < sent.last_token && doc_.tokens[sent.first_token].Has(kCloseQuote)))) {
+        uint32_t pb = prev.first_token, pe = prev.last_token;
+        while (pb < pe && doc_.tokens[pb].Has(kOpenQuote)) ++pb;
+        while (pe > pb && (IsPunct(doc_.tokens[pe - 1].pos) || doc_.tokens[pe - 1].Has(kCloseQuote))) --pe;
+        g->content_first = pb;
+        g->content_last = pe;
+      }
     }
   }
 
@@ -757,7 +867,7 @@ class DocumentExtraction {
       g.main = t;
       g.phrase_end = t + 2;
       g.lemma = "according to";
-      g.cue = true;
+      g.cue = g.reports = true;
       uint32_t y = t + 2;
       while (y < sent.last_token && doc_.tokens[y].pos == Pos::kDET && mention_at_[y] < 0) ++y;
       uint32_t np_end = y;
@@ -780,7 +890,19 @@ class DocumentExtraction {
       groups.push_back(std::move(g));
     }
     for (VerbGroup& g : groups) {
-      if (g.cue && g.lemma != "according to") FindSpeechContent(&g, groups);
+      if (g.lemma == "according to") continue;
+      const bool question = sent.last_token > sent.first_token &&
+                            doc_.tokens[sent.last_token - 1].lower == "?";
+      // Verbal acts (statements, appeals, criticism, demands, threats...)
+      // report their speaker's stance even without a speech flag.
+      if (!g.cue && g.verb != nullptr && IsVerbalAct(g.verb) && !g.passive && !g.participle) {
+        g.reports = !g.subjects.empty() || g.first > sent.first_token;
+      }
+      // Denied or asked speech is not an attribution ("I never said that",
+      // "Do you think...?").
+      if (g.reports && g.lemma != "deny" && (g.negated || question)) g.reports = false;
+      if (g.reports) FindSpeechContent(&g, groups);
+      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0) g.reports = false;
     }
     ResolvePronouns(s, groups);
 
@@ -798,9 +920,18 @@ class DocumentExtraction {
     std::vector<int> speaker_group_at(sent.last_token - sent.first_token, -1);
     for (size_t i = 0; i < groups.size(); ++i) {
       const VerbGroup& g = groups[i];
-      if (!g.cue || g.content_last <= g.content_first) continue;
-      for (uint32_t t = g.content_first; t < g.content_last; ++t) {
+      if (!g.reports) continue;
+      for (uint32_t t = std::max(g.content_first, sent.first_token); t < g.content_last; ++t) {
         speaker_group_at[t - sent.first_token] = static_cast<int>(i);
+      }
+      if (g.content_last > g.content_first && g.content_first < sent.first_token && g.speaker >= 0 &&
+          IsResolvedActor(g.speaker)) {
+        // Content in the previous sentence: attribute its events now.
+        for (PendingEvent& pe : pending_) {
+          if (pe.anchor >= g.content_first && pe.anchor < g.content_last && pe.attributed_to < 0) {
+            pe.attributed_to = Resolved(g.speaker);
+          }
+        }
       }
       Attribution a;
       if (g.speaker >= 0) {
@@ -874,7 +1005,10 @@ class DocumentExtraction {
         for (int src : g.subjects) Emit(sp, v, v->relation, src, g, g.negated, g.modality, g.first, g.phrase_end);
         continue;
       }
-      if (g.cue && !v->Has(kVerbAccusatory)) continue;
+      // Plain speech ("said", "believes") is an attribution, not an event;
+      // cues with an event code of their own ("called on") are both.
+      const bool plain_speech = v->cameo.empty() || v->cameo.rfind("01", 0) == 0;
+      if (g.cue && !v->Has(kVerbAccusatory) && plain_speech) continue;
       std::vector<int> sources = g.subjects, targets = g.objects;
       if (g.passive || g.participle) {
         sources = AgentsOf(g);
@@ -888,7 +1022,8 @@ class DocumentExtraction {
             targets.push_back(mention_at_[j]);
           }
         }
-      } else if (g.cue && targets.empty() && g.content_last > g.content_first) {
+      } else if (g.cue && v->Has(kVerbAccusatory) && targets.empty() &&
+                 g.content_last > g.content_first) {
         // "He alleged that Russia and the Syrian government have rejected...":
         // the accused are the subjects of the reported clause.
         for (const VerbGroup& inner : groups) {
@@ -1112,6 +1247,7 @@ class DocumentExtraction {
     uint32_t first = 0, last = 0, anchor = 0;
   };
 
+  const std::function<const VerbEntry*(std::string_view)>& find_verb_by_lemma_;
   const Dictionaries& dicts_;
   const Gazetteer& gazetteer_;
   bool keep_unknown_;
@@ -1203,8 +1339,16 @@ void RelationExtractor::Extract(const Document& doc, std::vector<ActorMention>* 
   std::function<const VerbEntry*(const Token&)> find_nominal = [&](const Token& t) {
     return FindNominal(t);
   };
+  std::function<const VerbEntry*(std::string_view)> find_by_lemma = [&](std::string_view lemma) {
+    auto it = verbs_by_lemma_.find(std::string(lemma));
+    if (it == verbs_by_lemma_.end()) return static_cast<const VerbEntry*>(nullptr);
+    for (const VerbEntry* v : it->second) {
+      if (v->words.size() == 1) return v;
+    }
+    return static_cast<const VerbEntry*>(nullptr);
+  };
   DocumentExtraction run(*this, dicts_, gazetteer_, keep_unknown_verbs_, doc, mentions, out,
-                         find_verb, find_nominal);
+                         find_verb, find_nominal, find_by_lemma);
   run.Run();
 }
 
