@@ -400,6 +400,22 @@ Status ParsePredRecord(const Loc& loc, const rapidjson::Value& obj, GoldFormat f
       doc->events.push_back(std::move(e));
     }
   }
+  // Open IE triples (kg extract --open) are what CaRB scores, when present.
+  KG_ASSIGN_OR_RETURN(const rapidjson::Value* triples,
+                      GetArray(loc, obj, "triples", "prediction", false));
+  if (format == GoldFormat::kCarb && triples != nullptr) {
+    doc->events.clear();
+    for (const auto& tr : triples->GetArray()) {
+      if (!tr.IsObject()) return loc.Error("prediction: every triple must be an object");
+      PredEvent e;
+      KG_ASSIGN_OR_RETURN(e.source.text, GetString(loc, tr, "subject", "triple", true));
+      KG_ASSIGN_OR_RETURN(e.relation, GetString(loc, tr, "relation", "triple", true));
+      KG_ASSIGN_OR_RETURN(e.target.text, GetString(loc, tr, "object", "triple", false));
+      e.source.name = e.source.text;
+      e.target.name = e.target.text;
+      doc->events.push_back(std::move(e));
+    }
+  }
   bool need_attr = format == GoldFormat::kPolnear;
   KG_ASSIGN_OR_RETURN(const rapidjson::Value* attrs,
                       GetArray(loc, obj, "attributions", "prediction", need_attr));

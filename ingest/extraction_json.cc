@@ -100,6 +100,25 @@ std::string ExtractionToJson(const Extraction& x) {
     w.EndObject();
   }
   w.EndArray();
+  if (!x.triples.empty()) {
+    w.Key("triples");
+    w.StartArray();
+    for (const OpenTriple& t : x.triples) {
+      w.StartObject();
+      w.Key("subject");
+      String(&w, t.subject);
+      w.Key("relation");
+      String(&w, t.relation);
+      w.Key("object");
+      String(&w, t.object);
+      w.Key("sentence");
+      w.Uint(t.sentence);
+      w.Key("negated");
+      w.Bool(t.negated);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

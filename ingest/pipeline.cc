@@ -66,8 +66,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const PipelineOptions& option
   KG_ASSIGN_OR_RETURN(impl->tagger, ingest::Tagger::Load(options.tagger_dir));
   KG_ASSIGN_OR_RETURN(impl->lemmatizer, ingest::Lemmatizer::Load(options.wordnet_dir));
   impl->gazetteer = std::make_unique<ingest::Gazetteer>(impl->dicts);
-  impl->relations = std::make_unique<ingest::RelationExtractor>(impl->dicts, *impl->gazetteer,
-                                                                options.keep_unknown_verbs);
+  impl->relations = std::make_unique<ingest::RelationExtractor>(
+      impl->dicts, *impl->gazetteer, options.keep_unknown_verbs, options.open_triples);
   return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }
 

@@ -50,6 +50,10 @@ struct PipelineOptions {
   // Write each sentence's tokens (tag, lemma) and actor mentions to stderr,
   // for dictionary and rule debugging (`kg extract --trace`). Default: false.
   bool trace = false;
+  // Also produce open subject-relation-object triples over any noun phrases
+  // (not only actors), for Open IE evaluation (`kg extract --open`).
+  // Default: false.
+  bool open_triples = false;
 };
 
 // Counters of one Process() call, summed by callers for reports.
@@ -75,11 +79,19 @@ struct Attribution {
   uint32_t speaker_begin = 0, speaker_end = 0;  // Code points in the article text.
 };
 
+// An open-domain subject-relation-object triple (any noun phrases).
+struct OpenTriple {
+  std::string subject, relation, object;
+  uint32_t sentence = 0;
+  bool negated = false;
+};
+
 struct Extraction {
   std::string id;
   std::vector<Event> events;
   std::vector<ActorRecord> actors;        // Every actor the events reference.
   std::vector<Attribution> attributions;  // Every attribution found.
+  std::vector<OpenTriple> triples;        // Only with PipelineOptions::open_triples.
   ExtractStats stats;
 };
 

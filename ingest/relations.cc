@@ -118,6 +118,8 @@ class DocumentExtraction {
     (void)owner;
   }
 
+  void set_open_triples(bool on) { open_triples_ = on; }
+
   void Run() {
     mention_at_.assign(doc_.tokens.size(), -1);
     for (size_t m = 0; m < mentions_.size(); ++m) {
@@ -1046,10 +1048,67 @@ class DocumentExtraction {
       }
     }
     NominalEvents(s);
+    if (open_triples_) OpenTriples(s, groups);
     // Attribution of this sentence's events.
     for (size_t p = pending_before; p < pending_.size(); ++p) {
       int sp = speaker_of(pending_[p].anchor);
       if (sp >= 0 && IsResolvedActor(sp)) pending_[p].attributed_to = Resolved(sp);
+    }
+  }
+
+  // Open IE: every finite verb group with a subject noun phrase and a
+  // following complement, over any noun phrases.
+  void OpenTriples(uint32_t s, const std::vector<VerbGroup>& groups) {
+    const Sentence& sent = doc_.sentences[s];
+    for (size_t i = 0; i < groups.size(); ++i) {
+      const VerbGroup& g = groups[i];
+      if (g.lemma == "according to" || g.infinitive || g.gerund) continue;
+      // Subject: the noun phrase ending right before the group.
+      int j = static_cast<int>(g.first) - 1;
+      const int floor = static_cast<int>(sent.first_token);
+      while (j >= floor && doc_.tokens[j].pos == Pos::kRB) --j;
+      if (j >= floor && doc_.tokens[j].lower == ",") {
+        int p = j - 1;
+        while (p >= floor && j - p < 14 && doc_.tokens[p].lower != ",") --p;
+        if (p >= floor && doc_.tokens[p].lower == ",") j = p - 1;
+      }
+      int subj_end = j + 1;
+      while (j >= floor && subj_end - j <= 12 &&
+             (IsNpToken(static_cast<uint32_t>(j)) || IsProperNoun(doc_.tokens[j].pos) ||
+              ((doc_.tokens[j].lower == "of" || doc_.tokens[j].lower == "and") && j > floor &&
+               IsNpToken(static_cast<uint32_t>(j - 1))))) {
+        --j;
+      }
+      if (j + 1 >= subj_end) {
+        if (!(IsRelativeWord(doc_.tokens[std::max(floor, subj_end - 1)]))) continue;
+      }
+      uint32_t subj_first = static_cast<uint32_t>(j + 1);
+      if (subj_first >= static_cast<uint32_t>(subj_end)) continue;
+      // Object: the complement up to the next clause boundary or verb group.
+      uint32_t obj_first = g.phrase_end;
+      uint32_t limit = sent.last_token;
+      if (i + 1 < groups.size()) limit = std::min(limit, groups[i + 1].first);
+      uint32_t obj_last = obj_first;
+      while (obj_last < limit) {
+        const Token& t = doc_.tokens[obj_last];
+        if (IsBoundary(t) || t.lower == "," || t.lower == "." || t.pos == Pos::kWDT ||
+            (t.lower == "that" && obj_last == obj_first)) {
+          break;
+        }
+        ++obj_last;
+      }
+      while (obj_last > obj_first && (doc_.tokens[obj_last - 1].lower == "and" ||
+                                      doc_.tokens[obj_last - 1].lower == "to" ||
+                                      IsPunct(doc_.tokens[obj_last - 1].pos))) {
+        --obj_last;
+      }
+      OpenTriple t;
+      t.subject = TextOf(subj_first, static_cast<uint32_t>(subj_end));
+      t.relation = TextOf(g.first, g.phrase_end);
+      t.object = TextOf(obj_first, obj_last);
+      t.sentence = s;
+      t.negated = g.negated;
+      out_->triples.push_back(std::move(t));
     }
   }
 
@@ -1256,6 +1315,7 @@ class DocumentExtraction {
   Extraction* out_;
   const std::function<const VerbEntry*(uint32_t, uint32_t, uint32_t*)>& find_verb_;
   const std::function<const VerbEntry*(const Token&)>& find_nominal_;
+  bool open_triples_ = false;
   std::vector<int> mention_at_;
   std::set<int> subject_mentions_;
   std::vector<PendingEvent> pending_;
@@ -1264,8 +1324,11 @@ class DocumentExtraction {
 }  // namespace
 
 RelationExtractor::RelationExtractor(const Dictionaries& dicts, const Gazetteer& gazetteer,
-                                     bool keep_unknown_verbs)
-    : dicts_(dicts), gazetteer_(gazetteer), keep_unknown_verbs_(keep_unknown_verbs) {
+                                     bool keep_unknown_verbs, bool open_triples)
+    : dicts_(dicts),
+      gazetteer_(gazetteer),
+      keep_unknown_verbs_(keep_unknown_verbs),
+      open_triples_(open_triples) {
   for (const VerbEntry& v : dicts.verbs) {
     if (v.words.empty()) continue;
     if (v.Has(kVerbNominal)) {
@@ -1349,6 +1412,7 @@ void RelationExtractor::Extract(const Document& doc, std::vector<ActorMention>* 
   };
   DocumentExtraction run(*this, dicts_, gazetteer_, keep_unknown_verbs_, doc, mentions, out,
                          find_verb, find_nominal, find_by_lemma);
+  run.set_open_triples(open_triples_);
   run.Run();
 }
 

@@ -19,7 +19,8 @@ namespace kg::ingest {
 
 class RelationExtractor {
  public:
-  RelationExtractor(const Dictionaries& dicts, const Gazetteer& gazetteer, bool keep_unknown_verbs);
+  RelationExtractor(const Dictionaries& dicts, const Gazetteer& gazetteer, bool keep_unknown_verbs,
+                    bool open_triples = false);
 
   // Extracts events and attributions of the whole document. `mentions` come
   // from the gazetteer (all sentences, in order) and are resolved in place.
@@ -33,6 +34,7 @@ class RelationExtractor {
   const Dictionaries& dicts_;
   const Gazetteer& gazetteer_;
   bool keep_unknown_verbs_;
+  bool open_triples_;
   // Verb lemma -> entries starting with it, longest phrase first.
   std::unordered_map<std::string, std::vector<const VerbEntry*>> verbs_by_lemma_;
   std::unordered_map<std::string, const VerbEntry*> nominals_;

@@ -184,5 +184,28 @@ TEST_F(CliTest, QueryOnMissingStoreFailsClearly) {
   EXPECT_NE(r.err.find("no kg store"), std::string::npos) << r.err;
 }
 
+TEST_F(CliTest, ThreadsGiveIdenticalOutputAndUnknownVerbsAreReported) {
+  std::string corpus = dir_.Sub("corpus.jsonl");
+  // Many copies with distinct ids so that batches really run in parallel.
+  std::string text = testing::ReadFile(testing::SourcePath("data/sample/articles.jsonl"));
+  std::string big;
+  for (int copy = 0; copy < 30; ++copy) {
+    std::string c = text;
+    for (size_t pos = 0; (pos = c.find("\"id\": \"", pos)) != std::string::npos; pos += 8) {
+      c.insert(pos + 7, "c" + std::to_string(copy) + "-");
+    }
+    big += c;
+  }
+  WriteFile(corpus, big);
+  auto one = Kg("-q extract -j 1 " + ShellQuote(corpus));
+  auto two = Kg("-q extract -j 2 " + ShellQuote(corpus) + " --unknown " + ShellQuote(dir_.Sub("unknown.tsv")));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_GT(one.out.size(), 1000u);
+  EXPECT_EQ(one.out, two.out);
+  std::string unknown = testing::ReadFile(dir_.Sub("unknown.tsv"));
+  EXPECT_EQ(unknown.rfind("verb\tcount\n", 0), 0u) << unknown;
+}
+
 }  // namespace
 }  // namespace kg
