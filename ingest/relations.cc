@@ -554,6 +554,7 @@ class DocumentExtraction {
         const ActorMention& am = mentions_[m];
         const bool group_modifier = am.kind == MentionKind::kRoleOnly && am.last < limit &&
                                     IsNoun(doc_.tokens[am.last].pos) && mention_at_[am.last] < 0;
+        if (am.kind == MentionKind::kPronoun) return -1;  // "deployed its newest system".
         if (am.kind == MentionKind::kDemonym || group_modifier || (possessive_ok && am.possessive)) return m;
         return -1;
       }
@@ -582,6 +583,16 @@ class DocumentExtraction {
     // Phrase particles already consumed; a trailing target preposition of the
     // phrase itself ("call on") means the next mention is the object.
     if (k < limit && doc_.tokens[k].pos == Pos::kDET && mention_at_[k] < 0) ++k;
+    // Numbers and adjectives before a group noun: "killed 30 terrorists".
+    uint32_t head = k;
+    while (head < limit && head < k + 3 && mention_at_[head] < 0 &&
+           (doc_.tokens[head].pos == Pos::kCD || IsAdjective(doc_.tokens[head].pos))) {
+      ++head;
+    }
+    if (head < limit && mention_at_[head] >= 0 && mentions_[mention_at_[head]].first == head &&
+        mentions_[mention_at_[head]].kind == MentionKind::kRoleOnly) {
+      k = head;
+    }
     if (k < limit && mention_at_[k] >= 0 && mentions_[mention_at_[k]].first == k) {
       int m = mention_at_[k];
       const ActorMention& am = mentions_[m];
@@ -631,7 +642,8 @@ class DocumentExtraction {
         if (y < window_end && mention_at_[y] >= 0 && mentions_[mention_at_[y]].first == y &&
             !mentions_[mention_at_[y]].possessive &&
 
-            (!place_preposition || mentions_[mention_at_[y]].type == ActorType::kPlace)) {
+            (!place_preposition || mentions_[mention_at_[y]].type == ActorType::kPlace ||
+             mentions_[mention_at_[y]].type == ActorType::kCountry)) {
           CoordinatedRight(mention_at_[y], limit, &out);
           return out;
         }
@@ -1117,7 +1129,10 @@ class DocumentExtraction {
     const Sentence& sent = doc_.sentences[s];
     for (uint32_t n = sent.first_token; n < sent.last_token; ++n) {
       const Token& t = doc_.tokens[n];
-      if (mention_at_[n] >= 0 || !IsNoun(t.pos)) continue;
+      // Nouns, and gerunds used as nouns ("the downing of").
+      const bool nominal_gerund = t.pos == Pos::kVBG && n > sent.first_token &&
+                                  doc_.tokens[n - 1].pos == Pos::kDET;
+      if (mention_at_[n] >= 0 || !(IsNoun(t.pos) || nominal_gerund)) continue;
       const VerbEntry* v = find_nominal_(t);
       if (v == nullptr) continue;
       VerbGroup g;
