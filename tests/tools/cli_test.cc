@@ -52,6 +52,12 @@ TEST_F(CliTest, SeedArticleSliceFromIngestToDot) {
   EXPECT_NE(q.out.find(R"("a.name":"John Kerry","r.relation":"criticize","b.name":"Russia")"),
             std::string::npos)
       << q.out;
+  EXPECT_NE(q.out.find(R"("a.name":"John Kirby","r.relation":"accuse","b.name":"Russia")"),
+            std::string::npos)
+      << "\"He also accused Russia\" resolved to Kirby: " << q.out;
+  EXPECT_NE(q.out.find(R"("a.name":"Russia","r.relation":"blame","b.name":"United States")"),
+            std::string::npos)
+      << "\"the US is to blame\" reported by Russia: " << q.out;
   EXPECT_NE(q.out.find("seed-kerry-russia"), std::string::npos) << "evidence names the document";
   EXPECT_NE(q.out.find("2016-10-04"), std::string::npos) << "evidence carries the date";
   std::string dot = dir_.Sub("seed.dot");
