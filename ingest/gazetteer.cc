@@ -175,20 +175,25 @@ Gazetteer::Match Gazetteer::Longest(const Trie& trie, const Document& doc, uint3
 }
 
 const ActorEntry* Gazetteer::PickEntry(const std::vector<uint32_t>& group_ids, Date date) const {
-  // Several groups can share an alias; prefer the first group, and within a
-  // group the row valid on `date`, else the most recent row.
-  const ActorEntry* fallback = nullptr;
+  // Several groups can share an alias: prefer the first group. Within it,
+  // the row valid on `date`; with no date (or none valid), the row held
+  // longest, the office a person is best known for (an open row counts up
+  // to its start plus ten years).
+  auto span = [](const ActorEntry& e) -> int64_t {
+    if (e.valid_from == kUnknownDate) return e.valid_to == kUnknownDate ? 1 << 20 : 1 << 19;
+    Date end = e.valid_to == kUnknownDate ? e.valid_from + 3652 : e.valid_to;
+    return static_cast<int64_t>(end) - e.valid_from;
+  };
   for (uint32_t gid : group_ids) {
+    const ActorEntry* best = nullptr;
     for (uint32_t idx : groups_[gid]) {
       const ActorEntry& e = dicts_.actors[idx];
       if (date != kUnknownDate && e.ValidOn(date)) return &e;
-      if (fallback == nullptr || e.valid_from > fallback->valid_from) {
-        if (fallback == nullptr || gid == group_ids.front()) fallback = &e;
-      }
+      if (best == nullptr || span(e) > span(*best)) best = &e;
     }
-    if (fallback != nullptr && date == kUnknownDate) return fallback;
+    if (best != nullptr) return best;
   }
-  return fallback;
+  return nullptr;
 }
 
 std::vector<std::string> Gazetteer::AliasesOf(std::string_view canonical_name) const {
@@ -404,6 +409,15 @@ void Gazetteer::FindMentions(const Document& doc, uint32_t s, Date date,
       m.first = start;
     }
 
+    // "The minister", "the president": a title standing for a person met
+    // earlier; coreference resolves it.
+    if (composite_end == 0 && title_role != nullptr && !had_modifier && k > start &&
+        start > i && doc.tokens[i].lower == "the") {
+      composite_end = k;
+      m.kind = MentionKind::kShortName;
+      m.type = ActorType::kPerson;
+      m.title = title_words;
+    }
     uint32_t dict_len = dict.payloads != nullptr ? dict.end - i : 0;
     uint32_t comp_len = composite_end > i ? composite_end - i : 0;
     if (dict_len > 0 && dict_len >= comp_len) {
@@ -423,6 +437,23 @@ void Gazetteer::FindMentions(const Document& doc, uint32_t s, Date date,
         out->push_back(std::move(d));
         i = dict.end;
         continue;
+      }
+    }
+    if (comp_len == 0 && doc.tokens[i].lower == "the" && i + 1 < end) {
+      // "the country", "the group": resolved by coreference.
+      const std::string& noun = doc.tokens[i + 1].lower;
+      ActorType type = ActorType::kUnknown;
+      if (noun == "country" || noun == "nation") type = ActorType::kCountry;
+      if (noun == "group" || noun == "organization" || noun == "organisation" || noun == "alliance" ||
+          noun == "bloc") {
+        type = ActorType::kOrganization;
+      }
+      if (type != ActorType::kUnknown) {
+        m.kind = MentionKind::kShortName;
+        m.type = type;
+        m.title = noun;
+        composite_end = i + 2;
+        comp_len = 2;
       }
     }
     if (comp_len > 0) {

@@ -220,6 +220,10 @@ class DocumentExtraction {
       int m = mention_at_[t];
       if (m < 0 || mentions_[m].first != t) continue;
       ActorMention& pm = mentions_[m];
+      if (pm.kind == MentionKind::kShortName && pm.antecedent < 0) {
+        ResolveDescription(m, s);
+        continue;
+      }
       if (pm.kind != MentionKind::kPronoun || pm.antecedent >= 0) continue;
       bool is_subject = false;
       for (const VerbGroup& g : groups) {
@@ -261,6 +265,41 @@ class DocumentExtraction {
         }
       }
       pm.antecedent = best;
+    }
+  }
+
+  // "the minister" -> the latest person whose title or text has "minister";
+  // "the country" / "the group" -> the latest country / organisation that is
+  // not the first actor of this sentence (usually its subject).
+  void ResolveDescription(int m, uint32_t s) {
+    ActorMention& dm = mentions_[m];
+    int sentence_first = -1;
+    for (int k = 0; k < static_cast<int>(mentions_.size()); ++k) {
+      if (mentions_[k].sentence == s && k != m) {
+        sentence_first = Resolved(k);
+        break;
+      }
+    }
+    for (int k = m - 1; k >= 0; --k) {
+      const ActorMention& c = mentions_[k];
+      if (c.sentence + 4 < s) break;
+      int r = Resolved(k);
+      if (r < 0 || !IsResolvedActor(k) || r == sentence_first) continue;
+      const ActorMention& cand = mentions_[r];
+      if (dm.type == ActorType::kPerson) {
+        if (cand.type != ActorType::kPerson) continue;
+        std::string text = NormalizeName(c.ref.text);
+        std::string last_word = dm.title.substr(dm.title.rfind(' ') + 1);
+        if (cand.title.find(last_word) == std::string::npos && text.find(last_word) == std::string::npos) {
+          continue;
+        }
+      } else if (dm.type == ActorType::kCountry) {
+        if (cand.type != ActorType::kCountry) continue;
+      } else if (!(cand.type == ActorType::kOrganization || cand.type == ActorType::kGroup)) {
+        continue;
+      }
+      dm.antecedent = r;
+      return;
     }
   }
 
@@ -614,7 +653,7 @@ class DocumentExtraction {
       }
     }
     if (g.verb != nullptr) {
-      int mod = ObjectPhraseModifier(k, limit, conflict);
+      int mod = ObjectPhraseModifier(k, limit, conflict || IsVerbalAct(g.verb));
       if (mod >= 0) {
         out.push_back(mod);
         return out;
@@ -1248,6 +1287,13 @@ class DocumentExtraction {
       const ActorMention& src = mentions_[pe.source];
       const ActorMention& dst = mentions_[pe.target];
       if (src.ref.name == dst.ref.name) continue;  // Self-loops are noise here.
+      // "Russia's Defense Ministry ... to defend Russia's naval base": an
+      // actor acting on its own country's property is not a dyadic event.
+      const ActorMention& dst_text = mentions_[pe.target_text_mention];
+      if (dst_text.possessive && !gazetteer_.CountryOf(src.ref.code).empty() &&
+          gazetteer_.CountryOf(src.ref.code) == gazetteer_.CountryOf(dst.ref.code)) {
+        continue;
+      }
       Event ev;
       ev.source = src.ref;
       ev.source.text = mentions_[pe.source_text_mention].ref.text;
@@ -1379,7 +1425,9 @@ const VerbEntry* RelationExtractor::FindVerb(const Document& doc, uint32_t verb,
         ++k;
         ++skipped;
       }
-      if (w == 1 && k < limit && (IsAdjective(doc.tokens[k].pos) || doc.tokens[k].pos == Pos::kCD) &&
+      if (w == 1 && k < limit &&
+          (IsAdjective(doc.tokens[k].pos) || doc.tokens[k].pos == Pos::kCD ||
+           doc.tokens[k].pos == Pos::kPRPS) &&
           doc.tokens[k].lower != v->words[w] && doc.tokens[k].lemma != v->words[w] &&
           v->words.size() > 2) {
         ++k;
