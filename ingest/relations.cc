@@ -671,6 +671,9 @@ class DocumentExtraction {
           t.pos != Pos::kVBN) {
         break;
       }
+      // A gerund right after the verb is its own clause ("denied supplying
+      // drones to Russia"): its objects are not this verb's.
+      if (x == k && t.pos == Pos::kVBG && mention_at_[x] < 0) break;
       const bool place_preposition = conflict && (t.lower == "in" || t.lower == "near");
       if ((t.pos == Pos::kIN || t.pos == Pos::kTO) && (IsTargetPreposition(t.lower) || place_preposition)) {
         uint32_t y = x + 1;
