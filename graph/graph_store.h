@@ -55,6 +55,10 @@ struct EdgeScanSpec {
   Date date_from = INT32_MIN;  // Inclusive.
   Date date_to = INT32_MAX;    // Inclusive.
   bool include_negated = true;
+  // Decode the whole edge value (cameo, goldstein, attributed_to). When
+  // false only the key fields and `negated` are filled (a few bytes of the
+  // value are peeked), which is what traversals and counts need. Default: true.
+  bool decode_value = true;
 };
 
 enum class EdgeIndex { kBySource, kByTarget, kByRelation };
@@ -84,6 +88,7 @@ using ActorVisitor = std::function<bool(const ActorRecord&)>;
 using DocumentVisitor = std::function<bool(const DocumentMeta&)>;
 using PairCountVisitor = std::function<bool(const PairCount&)>;
 using RelationVisitor = std::function<bool(RelationId, const std::string&)>;
+using DegreeVisitor = std::function<bool(ActorId, int64_t)>;
 
 // A consistent, read-only view of the store at one point in time. Thread
 // compatible: one reader per thread, or external synchronisation.
@@ -102,6 +107,10 @@ class GraphReader {
                                     const std::function<bool(const StoredEvent&)>& visit) const = 0;
 
   virtual Result<std::optional<ActorRecord>> GetActor(ActorId id) const = 0;
+  // Many actors at once (one batched RocksDB MultiGet): out[i] is ids[i]'s
+  // record, or empty when absent.
+  virtual Result<std::vector<std::optional<ActorRecord>>> GetActors(
+      const std::vector<ActorId>& ids) const = 0;
   virtual Status ScanActors(const ActorVisitor& visit) const = 0;
   // Actors whose canonical name or alias normalizes to NormalizeName(alias).
   virtual Result<std::vector<ActorId>> FindActorsByAlias(std::string_view alias) const = 0;
@@ -117,8 +126,73 @@ class GraphReader {
                                 const PairCountVisitor& visit) const = 0;
   // Asserted events with `actor` as source (out) and as target (in).
   virtual Result<std::pair<int64_t, int64_t>> GetDegree(ActorId actor) const = 0;
+  // Every maintained out-degree (out = true) or in-degree counter, in actor id
+  // order, with one iterator over the counter prefix (actors whose counter is
+  // zero are skipped). Counts asserted events only, like GetDegree.
+  virtual Status ScanDegrees(bool out, const DegreeVisitor& visit) const = 0;
 
   virtual Result<StoreStats> Stats() const = 0;
+};
+
+// Options of a bulk load (GraphStore::NewBulkWriter).
+struct BulkLoadOptions {
+  // Events buffered in memory before they are sorted and written as one SST
+  // file per column family (a "chunk"). Bounds memory: roughly 250 bytes per
+  // event of the chunk plus the per-document table. Default: 1,000,000.
+  size_t chunk_events = 1'000'000;
+  // Threads sorting and writing the column families of a chunk. Default: 2.
+  int threads = 2;
+};
+
+struct BulkLoadStats {
+  uint64_t documents_added = 0;
+  uint64_t documents_replaced = 0;    // Already in the store: old events removed.
+  uint64_t documents_unchanged = 0;   // PutDocument with the stored content hash.
+  uint64_t events = 0;                // Events written.
+  uint64_t events_removed = 0;        // Old events of replaced documents.
+  uint64_t actors = 0;                // Actor records written (new or merged).
+  uint64_t chunks = 0;
+  uint64_t sst_files = 0;
+  uint64_t sst_bytes = 0;
+  double sort_write_seconds = 0;      // Sorting and writing SST files (wall).
+  double ingest_seconds = 0;          // IngestExternalFiles.
+};
+
+// Writes many documents as sorted SST files that are ingested into the store
+// in one atomic IngestExternalFiles call across all column families (nothing
+// is visible before Finish). The resulting store is identical, column family
+// by column family, to one written with GraphStore::PutDocument; only the
+// write path differs. Used by `kg import` and `kg ingest --bulk`.
+//
+// Documents already in the store are replaced (their old events are removed
+// in one WriteBatch committed just before the ingest; a crash between the two
+// leaves those documents without events until the load is repeated). When
+// the store holds no document at all, no lookups are made.
+//
+// Thread compatible: one thread calls the writer. REQUIRES: no other writer
+// uses the store between NewBulkWriter and Finish (kg holds the store lock).
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+
+  // PutDocument semantics for one whole document: stored with the same
+  // content hash and meta -> kUnchanged (nothing written); stored with other
+  // content -> kReplaced. An id already written in this bulk load fails with
+  // kInvalidArgument unless the meta is identical (then kUnchanged).
+  virtual Result<IngestOutcome> PutDocument(const DocumentMeta& meta,
+                                            const std::vector<Event>& events,
+                                            const std::vector<ActorRecord>& actors) = 0;
+
+  // Table rows: appends `event` to document meta.id, which is created from
+  // `meta` on first use (later calls only add events, in call order). A
+  // document has one date: an event whose meta.date differs from the date the
+  // document was created with goes to document "<id>@<YYYY-MM-DD>" instead.
+  virtual Status AppendEvent(const DocumentMeta& meta, const Event& event) = 0;
+
+  // Sorts and writes what is buffered, then ingests every file atomically.
+  // The writer cannot be used afterwards. Destroying a writer without Finish
+  // discards the load and its temporary files.
+  virtual Result<BulkLoadStats> Finish() = 0;
 };
 
 class GraphStore {
@@ -141,6 +215,10 @@ class GraphStore {
 
   // Removes a document and all its events atomically. kNotFound if absent.
   virtual Status DeleteDocument(std::string_view doc_id) = 0;
+
+  // A bulk loader writing SST files under <path>/bulk.tmp (see BulkWriter).
+  // Fails with kInvalidArgument on a read-only store.
+  virtual Result<std::unique_ptr<BulkWriter>> NewBulkWriter(const BulkLoadOptions& options) = 0;
 
   // A reader on a snapshot taken now.
   virtual std::unique_ptr<GraphReader> NewReader() const = 0;

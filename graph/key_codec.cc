@@ -276,6 +276,14 @@ std::string DegreeKey(bool out, ActorId actor) {
   return key;
 }
 
+std::string DegreePrefix(bool out) { return std::string(1, out ? 'O' : 'I'); }
+
+Status DecodeDegreeKey(std::string_view key, ActorId* actor) {
+  if (key.size() != 9 || (key[0] != 'O' && key[0] != 'I')) return Status::Corruption("bad degree key");
+  *actor = DecodeFixed64BE(key.data() + 1);
+  return Status::Ok();
+}
+
 std::string StatKey(std::string_view name) {
   std::string key(1, 'S');
   key.append(name);
@@ -313,6 +321,23 @@ Status DecodeEdgeValue(std::string_view bytes, EdgeEntry* e) {
     return Truncated("edge");
   }
   e->negated = negated != 0;
+  return Status::Ok();
+}
+
+Status PeekEdgeNegated(std::string_view bytes, bool* negated) {
+  // Layout: tag(1) varint(len) cameo(len) goldstein(8) negated(1) attributed_to(8).
+  size_t pos = 0;
+  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kEdgeValueTag) return Truncated("edge");
+  pos = 1;
+  uint64_t len = 0;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= bytes.size() || shift > 63) return Truncated("edge");
+    const uint8_t b = static_cast<uint8_t>(bytes[pos++]);
+    len |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) break;
+  }
+  if (len > bytes.size() || bytes.size() - pos != len + 8 + 1 + 8) return Truncated("edge");
+  *negated = bytes[pos + len + 8] != 0;
   return Status::Ok();
 }
 
@@ -443,6 +468,136 @@ Result<int64_t> DecodeCounter(std::string_view bytes) {
   uint64_t u = 0;
   for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
   return static_cast<int64_t>(u);
+}
+
+
+// --- Bulk-load encoders ---
+// Must stay byte-identical to the encoders above (tests/graph/bulk_load_test.cc
+// compares them directly and through bulk-vs-batch store dumps).
+namespace {
+
+// ValueWriter's encodings, appending to a caller's buffer.
+void AppendVarint(std::string* dst, uint64_t v) {
+  char buf[10];
+  size_t n = 0;
+  while (v >= 0x80) {
+    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<char>(v);
+  dst->append(buf, n);
+}
+
+void AppendStr(std::string* dst, std::string_view s) {
+  AppendVarint(dst, s.size());
+  dst->append(s);
+}
+
+void AppendDouble(std::string* dst, double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  PutFixed64BE(dst, bits);
+}
+
+void AppendActorRef(std::string* dst, const ActorRef& a) {
+  AppendStr(dst, a.text);
+  AppendStr(dst, a.name);
+  AppendStr(dst, a.code);
+}
+
+void Store32BE(char* p, uint32_t v) {
+  p[0] = static_cast<char>(v >> 24);
+  p[1] = static_cast<char>(v >> 16);
+  p[2] = static_cast<char>(v >> 8);
+  p[3] = static_cast<char>(v);
+}
+
+void Store64BE(char* p, uint64_t v) {
+  Store32BE(p, static_cast<uint32_t>(v >> 32));
+  Store32BE(p + 4, static_cast<uint32_t>(v));
+}
+
+}  // namespace
+
+void EncodeEventKeyTo(const EventKey& key, char out[kEventKeySize]) {
+  Store64BE(out, key.doc);
+  Store32BE(out + 8, key.ordinal);
+}
+
+void EncodeEdgeKeyTo(EdgeOrder order, ActorId source, RelationId relation, ActorId target,
+                     Date date, const EventKey& event, char out[kEdgeKeySize]) {
+  uint64_t a = source, b = relation, c = target;
+  switch (order) {
+    case EdgeOrder::kOut:
+      break;
+    case EdgeOrder::kIn:
+      a = target, c = source;
+      break;
+    case EdgeOrder::kRel:
+      a = relation, b = source;
+      break;
+  }
+  Store64BE(out, a);
+  Store64BE(out + 8, b);
+  Store64BE(out + 16, c);
+  Store32BE(out + 24, static_cast<uint32_t>(date) ^ kSignBit32);
+  Store64BE(out + 28, event.doc);
+  Store32BE(out + 36, event.ordinal);
+}
+
+void EncodePairCountKeyTo(RelationId relation, ActorId source, ActorId target,
+                          char out[kPairCountKeySize]) {
+  out[0] = kPairCountTag;
+  Store64BE(out + 1, relation);
+  Store64BE(out + 9, source);
+  Store64BE(out + 17, target);
+}
+
+void AppendEdgeValue(std::string* dst, std::string_view cameo, double goldstein, bool negated,
+                     ActorId attributed_to) {
+  dst->push_back(static_cast<char>(kEdgeValueTag));
+  AppendStr(dst, cameo);
+  AppendDouble(dst, goldstein);
+  dst->push_back(static_cast<char>(negated ? 1 : 0));
+  PutFixed64BE(dst, attributed_to);
+}
+
+void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, ActorId source_id,
+                       RelationId relation_id, ActorId target_id, const Event& ev) {
+  dst->push_back(static_cast<char>(kEventValueTag));
+  AppendStr(dst, doc_id);
+  AppendVarint(dst, static_cast<uint32_t>(date));
+  PutFixed64BE(dst, source_id);
+  PutFixed64BE(dst, relation_id);
+  PutFixed64BE(dst, target_id);
+  AppendActorRef(dst, ev.source);
+  AppendStr(dst, ev.relation);
+  AppendStr(dst, ev.cameo);
+  AppendDouble(dst, ev.goldstein);
+  AppendActorRef(dst, ev.target);
+  dst->push_back(static_cast<char>((ev.negated ? 1 : 0) | (ev.attributed_to ? 2 : 0)));
+  AppendStr(dst, ev.modality);
+  if (ev.attributed_to) AppendStr(dst, *ev.attributed_to);
+  AppendVarint(dst, ev.mentions.size());
+  for (const Mention& m : ev.mentions) {
+    AppendVarint(dst, m.sentence);
+    AppendVarint(dst, m.begin);
+    AppendVarint(dst, m.end);
+    AppendStr(dst, m.quote);
+  }
+}
+
+void AppendDocRecord(std::string* dst, std::string_view id, std::string_view title,
+                     std::string_view source, Date date, uint64_t content_hash, uint32_t sentences,
+                     uint32_t event_count) {
+  dst->push_back(static_cast<char>(kDocValueTag));
+  AppendStr(dst, id);
+  AppendStr(dst, title);
+  AppendStr(dst, source);
+  AppendVarint(dst, static_cast<uint32_t>(date));
+  PutFixed64BE(dst, content_hash);
+  AppendVarint(dst, sentences);
+  AppendVarint(dst, event_count);
 }
 
 }  // namespace kg::codec

@@ -84,6 +84,9 @@ inline constexpr char kPairCountTag = 'P';
 Status DecodePairCountKey(std::string_view key, RelationId* relation, ActorId* source,
                           ActorId* target);
 std::string DegreeKey(bool out, ActorId actor);
+// 'O' or 'I': the prefix of every out- or in-degree counter.
+std::string DegreePrefix(bool out);
+Status DecodeDegreeKey(std::string_view key, ActorId* actor);
 std::string StatKey(std::string_view name);
 
 // Smallest key greater than every key starting with `prefix` ("" when none).
@@ -92,6 +95,9 @@ std::string PrefixSuccessor(std::string_view prefix);
 // --- Values ---
 std::string EncodeEdgeValue(const EdgeEntry& entry);
 Status DecodeEdgeValue(std::string_view bytes, EdgeEntry* entry);
+// Reads only the negation flag of an edge value (no allocation); the cheap
+// path of key-only scans.
+Status PeekEdgeNegated(std::string_view bytes, bool* negated);
 
 std::string EncodeStoredEvent(const StoredEvent& event);
 Result<StoredEvent> DecodeStoredEvent(std::string_view bytes);
@@ -109,5 +115,32 @@ Result<ActorRecord> DecodeActorRecord(std::string_view bytes);
 // Counter values: int64, little-endian fixed 8 bytes (merge operands too).
 std::string EncodeCounter(int64_t value);
 Result<int64_t> DecodeCounter(std::string_view bytes);
+
+
+// --- Bulk-load encoders (graph/bulk_load.cc) ---
+// Allocation-free variants of the encoders above, byte-for-byte identical to
+// them: fixed-size keys into caller buffers, values appended to a buffer.
+inline constexpr size_t kEventKeySize = 8 + 4;
+inline constexpr size_t kPairCountKeySize = 1 + 8 + 8 + 8;
+// Same bytes as EventKeyBytes(key).
+void EncodeEventKeyTo(const EventKey& key, char out[kEventKeySize]);
+// Same bytes as EdgeKey(order, entry) for an entry with these key fields.
+void EncodeEdgeKeyTo(EdgeOrder order, ActorId source, RelationId relation, ActorId target,
+                     Date date, const EventKey& event, char out[kEdgeKeySize]);
+// Same bytes as PairCountKey(relation, source, target).
+void EncodePairCountKeyTo(RelationId relation, ActorId source, ActorId target,
+                          char out[kPairCountKeySize]);
+// Appends the bytes of EncodeEdgeValue for an entry with these value fields.
+void AppendEdgeValue(std::string* dst, std::string_view cameo, double goldstein, bool negated,
+                     ActorId attributed_to);
+// Appends the bytes of EncodeStoredEvent for StoredEvent{key, doc_id, date,
+// source_id, relation_id, target_id, event} (the key is not part of the value).
+void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, ActorId source_id,
+                       RelationId relation_id, ActorId target_id, const Event& event);
+// Appends the bytes of EncodeDocRecord(DocRecord{meta, event_count}) for a
+// meta with these fields.
+void AppendDocRecord(std::string* dst, std::string_view id, std::string_view title,
+                     std::string_view source, Date date, uint64_t content_hash, uint32_t sentences,
+                     uint32_t event_count);
 
 }  // namespace kg::codec

@@ -9,12 +9,15 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
+#include "graph/bulk_load.h"
 #include "graph/graph_store.h"
 #include "graph/ids.h"
 #include "graph/key_codec.h"
@@ -117,7 +120,10 @@ class RocksGraphReader final : public GraphReader {
   explicit RocksGraphReader(std::shared_ptr<DbHandles> handles) : h_(std::move(handles)) {
     snapshot_ = h_->db->GetSnapshot();
   }
-  ~RocksGraphReader() override { h_->db->ReleaseSnapshot(snapshot_); }
+  ~RocksGraphReader() override {
+    for (auto& it : iters_) it.reset();  // Before the snapshot they read.
+    h_->db->ReleaseSnapshot(snapshot_);
+  }
 
   Status ScanEdges(const EdgeScanSpec& spec, const EdgeVisitor& visit) const override {
     const EdgeIndex index = ChooseEdgeIndex(spec);
@@ -137,15 +143,18 @@ class RocksGraphReader final : public GraphReader {
     std::string prefix = codec::EdgePrefix(leading);
     std::string seek_key = prefix;
     if (leading.size() == 3 && spec.date_from != INT32_MIN) codec::PutDate(&seek_key, spec.date_from);
-    std::string upper = codec::PrefixSuccessor(prefix);
 
-    rocksdb::ReadOptions ro = ReadOpts();
-    rocksdb::Slice upper_slice(upper);
-    if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[CfOf(index)]));
+    // A reused iterator (no upper bound: the loop stops at the first key
+    // outside the prefix), so that traversals issuing thousands of prefix
+    // scans do not build a new RocksDB iterator for each.
+    IterLease lease(this, CfOf(index));
+    rocksdb::Iterator* it = lease.get();
+    const std::string_view want(prefix);
     EdgeEntry entry;
     for (it->Seek(seek_key); it->Valid(); it->Next()) {
-      KG_RETURN_IF_ERROR(codec::DecodeEdgeKey(order, it->key().ToStringView(), &entry));
+      const std::string_view key = it->key().ToStringView();
+      if (key.substr(0, want.size()) != want) break;
+      KG_RETURN_IF_ERROR(codec::DecodeEdgeKey(order, key, &entry));
       if (spec.source && entry.source != *spec.source) continue;
       if (spec.relation && entry.relation != *spec.relation) continue;
       if (spec.target && entry.target != *spec.target) continue;
@@ -154,7 +163,11 @@ class RocksGraphReader final : public GraphReader {
         if (leading.size() == 3) break;  // Dates are ordered within a full prefix.
         continue;
       }
-      KG_RETURN_IF_ERROR(codec::DecodeEdgeValue(it->value().ToStringView(), &entry));
+      if (spec.decode_value) {
+        KG_RETURN_IF_ERROR(codec::DecodeEdgeValue(it->value().ToStringView(), &entry));
+      } else {
+        KG_RETURN_IF_ERROR(codec::PeekEdgeNegated(it->value().ToStringView(), &entry.negated));
+      }
       if (!spec.include_negated && entry.negated) continue;
       if (!visit(entry)) return Status::Ok();
     }
@@ -210,6 +223,35 @@ class RocksGraphReader final : public GraphReader {
     KG_RETURN_IF_ERROR(FromRocks(s, "reading actor"));
     KG_ASSIGN_OR_RETURN(ActorRecord rec, codec::DecodeActorRecord(value));
     return std::optional<ActorRecord>(std::move(rec));
+  }
+
+  Result<std::vector<std::optional<ActorRecord>>> GetActors(
+      const std::vector<ActorId>& ids) const override {
+    std::vector<std::optional<ActorRecord>> out(ids.size());
+    constexpr size_t kBatch = 4096;
+    std::vector<std::string> keys;
+    std::vector<rocksdb::Slice> slices;
+    std::vector<rocksdb::PinnableSlice> values;
+    std::vector<rocksdb::Status> statuses;
+    for (size_t begin = 0; begin < ids.size(); begin += kBatch) {
+      const size_t n = std::min(kBatch, ids.size() - begin);
+      keys.clear();
+      slices.clear();
+      for (size_t i = 0; i < n; ++i) keys.push_back(codec::ActorKey(ids[begin + i]));
+      for (const auto& k : keys) slices.emplace_back(k);
+      values.clear();
+      values.resize(n);
+      statuses.assign(n, rocksdb::Status());
+      h_->db->MultiGet(ReadOpts(), h_->cfs[kActors], n, slices.data(), values.data(),
+                       statuses.data(), /*sorted_input=*/false);
+      for (size_t i = 0; i < n; ++i) {
+        if (statuses[i].IsNotFound()) continue;
+        KG_RETURN_IF_ERROR(FromRocks(statuses[i], "reading actors"));
+        KG_ASSIGN_OR_RETURN(ActorRecord rec, codec::DecodeActorRecord(values[i].ToStringView()));
+        out[begin + i] = std::move(rec);
+      }
+    }
+    return out;
   }
 
   Status ScanActors(const ActorVisitor& visit) const override {
@@ -281,6 +323,17 @@ class RocksGraphReader final : public GraphReader {
     return std::make_pair(out, in);
   }
 
+  Status ScanDegrees(bool out, const DegreeVisitor& visit) const override {
+    return ScanPrefix(kCounts, codec::DegreePrefix(out),
+                      [&](std::string_view key, std::string_view value) -> Result<bool> {
+                        ActorId actor = 0;
+                        KG_RETURN_IF_ERROR(codec::DecodeDegreeKey(key, &actor));
+                        KG_ASSIGN_OR_RETURN(int64_t n, codec::DecodeCounter(value));
+                        if (n == 0) return true;
+                        return visit(actor, n);
+                      });
+  }
+
   Result<StoreStats> Stats() const override {
     StoreStats stats;
     KG_ASSIGN_OR_RETURN(stats.documents, GetCounter(codec::StatKey("documents")));
@@ -326,9 +379,47 @@ class RocksGraphReader final : public GraphReader {
     return FromRocks(it->status(), "scanning");
   }
 
+  // One cached iterator per column family for ScanEdges. Scans nest (the
+  // executor expands inside a scan's visitor), so a busy iterator is never
+  // shared: a nested scan of the same column family gets its own.
+  class IterLease {
+   public:
+    IterLease(const RocksGraphReader* r, Cf cf) : r_(r), cf_(cf) {
+      if (!r_->iter_busy_[cf_]) {
+        if (!r_->iters_[cf_]) {
+          r_->iters_[cf_].reset(r_->h_->db->NewIterator(r_->ReadOpts(), r_->h_->cfs[cf_]));
+        }
+        r_->iter_busy_[cf_] = true;
+        it_ = r_->iters_[cf_].get();
+        cached_ = true;
+      } else {
+        owned_.reset(r_->h_->db->NewIterator(r_->ReadOpts(), r_->h_->cfs[cf_]));
+        it_ = owned_.get();
+      }
+    }
+    ~IterLease() {
+      if (cached_) r_->iter_busy_[cf_] = false;
+    }
+    IterLease(const IterLease&) = delete;
+    IterLease& operator=(const IterLease&) = delete;
+    rocksdb::Iterator* get() const { return it_; }
+
+   private:
+    const RocksGraphReader* r_;
+    Cf cf_;
+    bool cached_ = false;
+    rocksdb::Iterator* it_ = nullptr;
+    std::unique_ptr<rocksdb::Iterator> owned_;
+  };
+
   std::shared_ptr<DbHandles> h_;
   const rocksdb::Snapshot* snapshot_ = nullptr;
+  mutable std::unique_ptr<rocksdb::Iterator> iters_[kNumCfs];
+  mutable bool iter_busy_[kNumCfs] = {};
 };
+
+rocksdb::ColumnFamilyOptions CfOptionsFor(std::string_view name,
+                                          const std::shared_ptr<rocksdb::Cache>& cache);
 
 class RocksGraphStore final : public GraphStore {
  public:
@@ -429,6 +520,25 @@ class RocksGraphStore final : public GraphStore {
 
   std::unique_ptr<GraphReader> NewReader() const override {
     return std::make_unique<RocksGraphReader>(h_);
+  }
+
+  Result<std::unique_ptr<BulkWriter>> NewBulkWriter(const BulkLoadOptions& options) override {
+    if (options_.read_only) return Status::InvalidArgument("store opened read-only");
+    internal::BulkTarget target;
+    target.db = h_->db.get();
+    target.db_path = options_.path;
+    target.sync_writes = options_.sync_writes;
+    const Cf order[] = {kDocs,   kEvents, kEdgesOut,  kEdgesIn, kEdgesRel,
+                        kActors, kNames,  kRelations, kCounts};
+    rocksdb::ColumnFamilyHandle** slots[] = {
+        &target.docs,   &target.events, &target.edges_out, &target.edges_in, &target.edges_rel,
+        &target.actors, &target.names,  &target.relations, &target.counts};
+    for (size_t i = 0; i < std::size(order); ++i) {
+      *slots[i] = h_->cfs[order[i]];
+      target.sst_options[i] = std::make_shared<rocksdb::Options>(
+          rocksdb::DBOptions(), CfOptionsFor(AllColumnFamilies()[order[i]], h_->cache));
+    }
+    return internal::NewRocksBulkWriter(target, options, h_);
   }
 
   Status Flush() override {
@@ -569,12 +679,66 @@ rocksdb::ColumnFamilyOptions CfOptionsFor(std::string_view name,
   return cf;
 }
 
-Status CheckFormatVersion(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, bool fresh,
-                          const std::string& path) {
+// RocksDB's own LOG writer asserts (Debian's librocksdb keeps assertions)
+// when it is written again after a failed write, which a full disk causes:
+// the process aborts instead of returning the I/O error. This logger appends
+// the same warnings to <store>/LOG with stdio and ignores failed writes.
+class StdioLogger final : public rocksdb::Logger {
+ public:
+  explicit StdioLogger(std::FILE* file)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), file_(file) {}
+  ~StdioLogger() override { std::fclose(file_); }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::FILE* file_;
+};
+
+// True when no column family of `db` holds a key: a store whose creation was
+// interrupted (killed between creating its column families and writing the
+// format version), which may be created again.
+bool AllEmpty(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs) {
+  for (auto* cf : cfs) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+    it->SeekToFirst();
+    if (it->Valid() || !it->status().ok()) return false;
+  }
+  return true;
+}
+
+// AllEmpty for a store lacking some of kg's column families: true when it
+// has only kg's column families and none holds a key.
+Result<bool> IsInterruptedCreation(const std::string& path, const std::vector<std::string>& present) {
+  for (const std::string& name : present) {
+    const auto& ours = AllColumnFamilies();
+    if (std::find(ours.begin(), ours.end(), name) == ours.end()) return false;
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : present) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &raw);
+  if (!s.ok()) return false;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  const bool empty = AllEmpty(raw, handles);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  return empty;
+}
+
+Status CheckFormatVersion(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs,
+                          bool fresh, const std::string& path) {
+  rocksdb::ColumnFamilyHandle* cf = cfs[kDefault];
   std::string value;
   auto s = db->Get(rocksdb::ReadOptions(), cf, codec::kFormatVersionKey, &value);
   if (s.IsNotFound()) {
-    if (!fresh) {
+    if (!fresh && !AllEmpty(db, cfs)) {
       return Status::Incompatible("'" + path + "' is a RocksDB database but not a kg store");
     }
     return FromRocks(db->Put(rocksdb::WriteOptions(), cf, codec::kFormatVersionKey,
@@ -634,6 +798,12 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
   db_options.max_background_jobs = 2;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 2;
+  if (!options.read_only) {
+    fs::create_directories(path, ec);
+    if (std::FILE* log = std::fopen((path / "LOG").c_str(), "a")) {
+      db_options.info_log = std::make_shared<StdioLogger>(log);
+    }
+  }
 
   if (exists) {
     std::vector<std::string> present;
@@ -641,6 +811,15 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
     KG_RETURN_IF_ERROR(FromRocks(s, "opening store '" + options.path + "'"));
     for (auto name : AllColumnFamilies()) {
       if (std::find(present.begin(), present.end(), name) == present.end()) {
+        KG_ASSIGN_OR_RETURN(bool interrupted, IsInterruptedCreation(options.path, present));
+        if (interrupted && options.read_only) {
+          return Status::NotFound("no kg store at '" + options.path +
+                                  "' (its creation was interrupted; run kg ingest)");
+        }
+        if (interrupted) {
+          db_options.create_missing_column_families = true;
+          break;
+        }
         return Status::Incompatible("store '" + options.path + "' lacks column family '" +
                                     std::string(name) + "': not a kg store of format version " +
                                     std::to_string(codec::kFormatVersion));
@@ -671,7 +850,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
                                   "', expected " + std::to_string(codec::kFormatVersion));
     }
   } else {
-    KG_RETURN_IF_ERROR(CheckFormatVersion(raw, handles->cfs[kDefault], !exists, options.path));
+    KG_RETURN_IF_ERROR(CheckFormatVersion(raw, handles->cfs, !exists, options.path));
   }
   return std::unique_ptr<GraphStore>(new RocksGraphStore(options, std::move(handles)));
 }

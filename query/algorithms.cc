@@ -180,6 +180,7 @@ EdgeScanSpec SpecOf(const EdgeFilter& f) {
   spec.date_from = f.date_from;
   spec.date_to = f.date_to;
   spec.include_negated = f.include_negated;
+  spec.decode_value = !f.quads.empty();  // Only relation classes read the CAMEO code.
   return spec;
 }
 
@@ -209,12 +210,156 @@ Result<ResultTable> Guard(Fn&& fn) {
 
 // ------------------------------------------------------------- paths
 
+Direction Reverse(Direction d) {
+  switch (d) {
+    case Direction::kOut: return Direction::kIn;
+    case Direction::kIn: return Direction::kOut;
+    case Direction::kBoth: return Direction::kBoth;
+  }
+  return d;
+}
+
+// One shortest path from `from` to `to` by bidirectional BFS: each round
+// expands the smaller frontier by one level (forward along `direction`,
+// backward against it) and stops after the first level on which the two
+// searches meet, taking the shortest connection found on it. Unreachable
+// pairs end as soon as either side runs dry instead of exploring everything
+// within max_hops of `from`. Appends the path to *hops (empty: no path).
+Status BidirectionalPath(GraphContext& ctx, ActorId from, ActorId to, const EdgeFilter& filter,
+                         const PathOptions& options, std::vector<Hop>* hops) {
+  // Per side: actor -> index into `nodes` (its depth and the hop that reached it).
+  struct Node {
+    int dist = 0;
+    Hop parent;
+  };
+  struct Side {
+    ActorMap<uint32_t> index{256};
+    std::vector<Node> nodes;
+    std::vector<ActorId> frontier;
+    int depth = 0;
+    Direction direction = Direction::kOut;
+    bool out_degree = true;  // Which degree counter estimates an expansion's cost.
+    int64_t cost = 0;        // Estimated edges to scan for the next level.
+  };
+  Side fwd, bwd;
+  fwd.direction = options.direction;
+  bwd.direction = Reverse(options.direction);
+  fwd.out_degree = options.direction != Direction::kIn;
+  bwd.out_degree = !fwd.out_degree;
+  const bool both = options.direction == Direction::kBoth;
+  auto add = [](Side& side, ActorId id, int dist, const Hop& parent) -> bool {
+    auto [slot, inserted] = side.index.Insert(id, static_cast<uint32_t>(side.nodes.size()));
+    if (!inserted) return false;
+    side.nodes.push_back(Node{dist, parent});
+    return true;
+  };
+  // Expansion cost of an actor from the maintained degree counters (asserted
+  // events; a heuristic only, so negation and filters do not matter here).
+  auto cost_of = [&](ActorId id, const Side& side) -> Result<int64_t> {
+    KG_ASSIGN_OR_RETURN(auto d, ctx.reader().GetDegree(id));
+    return both ? d.first + d.second : (side.out_degree ? d.first : d.second);
+  };
+  add(fwd, from, 0, Hop{});
+  add(bwd, to, 0, Hop{});
+  fwd.frontier = {from};
+  bwd.frontier = {to};
+  KG_ASSIGN_OR_RETURN(fwd.cost, cost_of(from, fwd));
+  KG_ASSIGN_OR_RETURN(bwd.cost, cost_of(to, bwd));
+  ActorId meet = 0;
+  int best = INT32_MAX;
+  while (!fwd.frontier.empty() && !bwd.frontier.empty() &&
+         fwd.depth + bwd.depth < options.max_hops && best == INT32_MAX) {
+    // Expand the side whose next level scans fewer edges (sum of the
+    // frontier's degrees), not merely the side with fewer actors: one hub in
+    // a frontier can cost more than thousands of leaves.
+    const bool forward = fwd.cost <= bwd.cost;
+    Side& me = forward ? fwd : bwd;
+    const Side& other = forward ? bwd : fwd;
+    const int level = me.depth + 1;
+    // The first meeting on this level is a shortest connection: every actor
+    // the other side reached below its current depth has been expanded, so a
+    // meeting through one of them would have been found on an earlier level;
+    // all meetings on this level therefore have length level + other.depth,
+    // and the scan stops at the first (the rest of the level is never read).
+    std::vector<ActorId> next;
+    bool met = false;
+    for (ActorId u : me.frontier) {
+      KG_RETURN_IF_ERROR(ForEachHop(
+          ctx, u, me.direction, filter.relations, SpecOf(filter),
+          [&](const EdgeEntry& e) { return filter.Accepts(e); },
+          [&](const Hop& h) {
+            if (add(me, h.to, level, h)) {
+              next.push_back(h.to);
+              if (const uint32_t* o = other.index.Find(h.to)) {
+                best = level + other.nodes[*o].dist;
+                meet = h.to;
+                met = true;
+              }
+            }
+            return Status::Ok();
+          },
+          &met));
+      if (met) break;
+    }
+    me.frontier = std::move(next);
+    me.depth = level;
+    if (best != INT32_MAX) break;
+    // The estimate reads one counter per frontier actor, at most 512 of them
+    // (a larger frontier is scaled up from its first 512).
+    constexpr size_t kSample = 512;
+    me.cost = 0;
+    const size_t sampled = std::min(kSample, me.frontier.size());
+    for (size_t i = 0; i < sampled; ++i) {
+      KG_ASSIGN_OR_RETURN(int64_t c, cost_of(me.frontier[i], me));
+      me.cost += c;
+    }
+    if (sampled > 0 && sampled < me.frontier.size()) {
+      me.cost = static_cast<int64_t>(static_cast<double>(me.cost) *
+                                     static_cast<double>(me.frontier.size()) /
+                                     static_cast<double>(sampled));
+    }
+  }
+  if (best == INT32_MAX) return Status::Ok();
+  std::vector<Hop> head;
+  for (ActorId at = meet; at != from;) {
+    const Hop& h = fwd.nodes[*fwd.index.Find(at)].parent;
+    head.push_back(h);
+    at = h.from;
+  }
+  hops->assign(head.rbegin(), head.rend());
+  for (ActorId at = meet; at != to;) {
+    Hop h = bwd.nodes[*bwd.index.Find(at)].parent;  // Found walking back from `to`: flip it.
+    const ActorId next = h.from;
+    h.from = at;
+    h.to = next;
+    hops->push_back(h);
+    at = next;
+  }
+  return Status::Ok();
+}
+
 Result<ResultTable> BfsPaths(GraphContext& ctx, const std::vector<ActorId>& sources,
                              const std::vector<ActorId>& targets, const EdgeFilter& filter,
                              const PathOptions& options) {
   ResultTable table;
   table.columns = {"path", "hops"};
   const size_t row_cap = ctx.options().row_limit == 0 ? SIZE_MAX : ctx.options().row_limit;
+  if (!options.all) {
+    // One path per (source, target) pair: bidirectional search.
+    for (ActorId from : sources) {
+      for (ActorId to : targets) {
+        if (to == from || table.rows.size() >= row_cap) continue;
+        std::vector<Hop> path;
+        KG_RETURN_IF_ERROR(BidirectionalPath(ctx, from, to, filter, options, &path));
+        if (path.empty()) continue;
+        KG_ASSIGN_OR_RETURN(std::string text, PathText(ctx, path));
+        table.rows.push_back({Value::String(text), Value::Int(static_cast<int64_t>(path.size()))});
+        KG_RETURN_IF_ERROR(ctx.budget().Charge());
+      }
+    }
+    std::sort(table.rows.begin(), table.rows.end());
+    return table;
+  }
   for (ActorId from : sources) {
     std::unordered_set<ActorId> remaining(targets.begin(), targets.end());
     remaining.erase(from);
@@ -374,34 +519,57 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
     ResultTable table;
     KG_ASSIGN_OR_RETURN(EdgeFilter filter, CompileFilter(ctx, options.filter, &table.notes));
     table.columns = {"actor", "code", "hops", "via", "relations", "events"};
+    // Visited actors: a flat id -> slot map and one Info per slot. Relations
+    // are kept as a bit mask over the (few) relation ids seen so far, with a
+    // list for relation number 64 onwards.
     struct Info {
+      ActorId id = 0;
       int hops = 0;
       ActorId via = 0;
       int64_t events = 0;
-      std::set<RelationId> relations;
+      uint64_t relation_bits = 0;
+      std::vector<RelationId> more_relations;
     };
-    std::unordered_map<ActorId, Info> seen;
-    for (ActorId s : starts) seen[s] = Info{0, 0, 0, {}};
+    std::vector<RelationId> relation_of_bit;
+    ActorMap<uint32_t> relation_bit(64);
+    auto add_relation = [&](Info& info, RelationId r) {
+      auto [bit, inserted] = relation_bit.Insert(r == 0 ? ~0ull : r,
+                                                 static_cast<uint32_t>(relation_of_bit.size()));
+      if (inserted) relation_of_bit.push_back(r);
+      if (*bit < 64) {
+        info.relation_bits |= 1ull << *bit;
+      } else if (std::find(info.more_relations.begin(), info.more_relations.end(), r) ==
+                 info.more_relations.end()) {
+        info.more_relations.push_back(r);
+      }
+    };
+    std::vector<Info> infos;
+    ActorMap<uint32_t> seen(1024);
+    for (ActorId s : starts) {
+      if (seen.Insert(s, static_cast<uint32_t>(infos.size())).second) infos.push_back(Info{s});
+    }
     std::vector<ActorId> frontier = starts;
     for (int level = 1; level <= options.hops && !frontier.empty(); ++level) {
       std::vector<ActorId> next;
       for (ActorId u : frontier) {
-        const ActorId via_u = seen[u].via;
+        const ActorId via_u = infos[*seen.Find(u)].via;
         KG_RETURN_IF_ERROR(ForEachHop(
             ctx, u, options.direction, filter.relations, SpecOf(filter),
             [&](const EdgeEntry& e) { return filter.Accepts(e); },
             [&](const Hop& h) {
-              auto it = seen.find(h.to);
-              if (it == seen.end()) {
+              auto [slot, inserted] = seen.Insert(h.to, static_cast<uint32_t>(infos.size()));
+              if (inserted) {
                 Info info;
+                info.id = h.to;
                 info.hops = level;
                 info.via = level == 1 ? h.to : via_u;
-                it = seen.emplace(h.to, std::move(info)).first;
+                infos.push_back(std::move(info));
                 next.push_back(h.to);
               }
-              if (it->second.hops == level) {
-                it->second.events += h.events;
-                it->second.relations.insert(h.relation);
+              Info& info = infos[*slot];
+              if (info.hops == level) {
+                info.events += h.events;
+                add_relation(info, h.relation);
               }
               return Status::Ok();
             }));
@@ -411,19 +579,30 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
     struct Out {
       int hops;
       int64_t events;
-      std::string name;
-      ActorId id;
+      const ActorRecord* rec;
+      const Info* info;
     };
     std::vector<Out> out;
-    for (const auto& [id, info] : seen) {
+    {
+      std::vector<ActorId> ids;
+      ids.reserve(infos.size() * 2);
+      for (const Info& info : infos) {
+        if (info.hops == 0) continue;
+        ids.push_back(info.id);
+        ids.push_back(info.via);
+      }
+      KG_RETURN_IF_ERROR(ctx.PrefetchActors(ids));  // One batched read, not one per row.
+    }
+    out.reserve(infos.size());
+    for (const Info& info : infos) {
       if (info.hops == 0) continue;
-      KG_ASSIGN_OR_RETURN(std::string name, ctx.ActorName(id));
-      out.push_back(Out{info.hops, info.events, std::move(name), id});
+      KG_ASSIGN_OR_RETURN(const ActorRecord* rec, ctx.Actor(info.id));
+      out.push_back(Out{info.hops, info.events, rec, &info});
     }
     std::sort(out.begin(), out.end(), [](const Out& a, const Out& b) {
       if (a.hops != b.hops) return a.hops < b.hops;
       if (a.events != b.events) return a.events > b.events;
-      return a.name < b.name;
+      return a.rec->name < b.rec->name;
     });
     const size_t cap = budget.row_limit == 0 ? SIZE_MAX : budget.row_limit;
     if (out.size() > cap) {
@@ -431,22 +610,31 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
                             " neighbours; raise --limit to see more");
       out.resize(cap);
     }
+    std::vector<std::string> relation_names(relation_of_bit.size());
+    for (size_t i = 0; i < relation_of_bit.size(); ++i) {
+      KG_ASSIGN_OR_RETURN(relation_names[i], ctx.RelationName(relation_of_bit[i]));
+    }
+    table.rows.reserve(out.size());
     for (const Out& o : out) {
-      const auto& info = seen[o.id];
-      KG_ASSIGN_OR_RETURN(const ActorRecord* rec, ctx.Actor(o.id));
-      KG_ASSIGN_OR_RETURN(std::string via, ctx.ActorName(info.via));
+      const Info& info = *o.info;
+      KG_ASSIGN_OR_RETURN(const ActorRecord* via, ctx.Actor(info.via));
       std::vector<std::string> rel_names;
-      for (RelationId r : info.relations) {
+      for (size_t bit = 0; bit < 64 && bit < relation_names.size(); ++bit) {
+        if (info.relation_bits & (1ull << bit)) rel_names.push_back(relation_names[bit]);
+      }
+      for (RelationId r : info.more_relations) {
         KG_ASSIGN_OR_RETURN(std::string rn, ctx.RelationName(r));
-        rel_names.push_back(rn);
+        rel_names.push_back(std::move(rn));
       }
       std::sort(rel_names.begin(), rel_names.end());
       std::vector<Value> rels;
-      for (auto& rn : rel_names) rels.push_back(Value::String(rn));
-      table.rows.push_back({Value::String(o.name),
-                            rec->code.empty() ? Value::Null() : Value::String(rec->code),
-                            Value::Int(o.hops), Value::String(via), Value::List(std::move(rels)),
-                            Value::Int(o.events)});
+      rels.reserve(rel_names.size());
+      for (auto& rn : rel_names) rels.push_back(Value::String(std::move(rn)));
+      const ActorRecord& rec = *o.rec;
+      table.rows.push_back({Value::String(rec.name),
+                            rec.code.empty() ? Value::Null() : Value::String(rec.code),
+                            Value::Int(o.hops), Value::String(via->name),
+                            Value::List(std::move(rels)), Value::Int(o.events)});
     }
     return table;
   });

@@ -649,7 +649,11 @@ class Executor {
     page_ = page;
     if (plan_.empty) table.notes.push_back("empty result: " + plan_.empty_reason);
     if (page_ > 0 && !plan_.empty) {
-      KG_RETURN_IF_ERROR(RunOp(0));
+      if (plan_.counts) {
+        KG_RETURN_IF_ERROR(RunCounts());
+      } else {
+        KG_RETURN_IF_ERROR(RunOp(0));
+      }
       if (plan_.aggregate) KG_RETURN_IF_ERROR(FinishGroups());
     }
     std::sort(rows_.begin(), rows_.end(),
@@ -754,7 +758,126 @@ class Executor {
     spec.date_from = rel.date_from;
     spec.date_to = rel.date_to;
     spec.include_negated = rel.include_negated;
+    spec.decode_value = plan_.needs_edge_values;
     return spec;
+  }
+
+  // ---- the pair-count index (Plan::counts)
+
+  struct PairKeyHash {
+    size_t operator()(const std::pair<ActorId, ActorId>& k) const {
+      return std::hash<uint64_t>()(k.first * 0x9E3779B97F4A7C15ull ^ k.second);
+    }
+  };
+  struct CountGroup {
+    int64_t events = 0;
+    std::vector<std::unordered_set<ActorId>> distinct;  // Per RETURN item (kind 2).
+  };
+
+  // Aggregates from ScanPairCounts: first per actor ids (the nodes the group
+  // keys read), then per evaluated group key. Count-only aggregates make the
+  // per-pair event count the only thing needed from each entry.
+  Status RunCounts() {
+    const CountPlan& cp = *plan_.counts;
+    const RelInfo& rel = plan_.rels[cp.rel];
+    const Query& q = plan_.query;
+    const size_t n_items = q.items.size();
+    std::unordered_map<std::pair<ActorId, ActorId>, CountGroup, PairKeyHash> stage1;
+    for (const auto& relation : Relations(rel)) {
+      Status status;
+      KG_RETURN_IF_ERROR(ctx_.reader().ScanPairCounts(relation, [&](const PairCount& pc) {
+        status = ctx_.budget().Charge();
+        if (!status.ok()) return false;
+        const ActorId from = cp.from_is_source ? pc.source : pc.target;
+        const ActorId to = cp.from_is_source ? pc.target : pc.source;
+        if (!NodeAccepts(rel.from_node, from, &status) || !NodeAccepts(rel.to_node, to, &status))
+          return status.ok();
+        CountGroup& g = stage1[{cp.group_from ? from : 0, cp.group_to ? to : 0}];
+        g.events += pc.count;
+        for (size_t k = 0; k < n_items; ++k) {
+          if (cp.agg_kind[k] != 2) continue;
+          if (g.distinct.empty()) g.distinct.resize(n_items);
+          g.distinct[k].insert(cp.distinct_node[k] == rel.from_node ? from : to);
+        }
+        return true;
+      }));
+      KG_RETURN_IF_ERROR(status);
+    }
+    auto item_count = [&](const CountGroup& g, size_t k) -> int64_t {
+      if (cp.agg_kind[k] == 1) return g.events;
+      return g.distinct.empty() ? 0 : static_cast<int64_t>(g.distinct[k].size());
+    };
+    std::vector<std::pair<std::pair<ActorId, ActorId>, CountGroup*>> groups;
+    groups.reserve(stage1.size());
+    for (auto& [key, g] : stage1) groups.emplace_back(key, &g);
+    // Exact top-k: groups correspond one-to-one to actor ids, so only those
+    // whose first ORDER BY key (a count) reaches the page's k-th value can be
+    // returned; the rest are never named.
+    if (cp.injective_groups && !plan_.order_item.empty() &&
+        plan_.item_is_aggregate[plan_.order_item[0]] && !has_cursor_ && page_ != SIZE_MAX &&
+        groups.size() > page_) {
+      const size_t k = static_cast<size_t>(plan_.order_item[0]);
+      const bool desc = plan_.order_desc[0];
+      std::vector<int64_t> values;
+      values.reserve(groups.size());
+      for (const auto& [key, g] : groups) values.push_back(item_count(*g, k));
+      auto better = [desc](int64_t a, int64_t b) { return desc ? a > b : a < b; };
+      std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(page_ - 1),
+                       values.end(), better);
+      const int64_t threshold = values[page_ - 1];
+      std::erase_if(groups, [&](const auto& entry) {
+        return better(threshold, item_count(*entry.second, k));
+      });
+    }
+    {
+      std::vector<ActorId> ids;
+      for (const auto& [key, g] : groups) {
+        if (key.first) ids.push_back(key.first);
+        if (key.second) ids.push_back(key.second);
+      }
+      KG_RETURN_IF_ERROR(ctx_.PrefetchActors(ids));
+    }
+    // Stage 2: evaluate the group keys and merge.
+    struct Merged {
+      int64_t events = 0;
+      std::vector<std::unordered_set<ActorId>> distinct;
+    };
+    std::map<std::vector<Value>, Merged, VectorLess> merged;
+    for (const auto& [key, g] : groups) {
+      KG_RETURN_IF_ERROR(ctx_.budget().Charge());
+      b_.nodes[rel.from_node] = key.first;
+      b_.nodes[rel.to_node] = key.second;
+      EvalEnv env{ctx_, b_, Status::Ok()};
+      std::vector<Value> group;
+      for (size_t k = 0; k < n_items; ++k) {
+        if (!plan_.item_is_aggregate[k]) group.push_back(Eval(*q.items[k].expr, env));
+      }
+      KG_RETURN_IF_ERROR(env.status);
+      Merged& m = merged[std::move(group)];
+      m.events += g->events;
+      if (!g->distinct.empty()) {
+        if (m.distinct.empty()) m.distinct.resize(n_items);
+        for (size_t k = 0; k < n_items; ++k) {
+          if (m.distinct[k].empty()) {
+            m.distinct[k] = std::move(g->distinct[k]);
+          } else {
+            m.distinct[k].insert(g->distinct[k].begin(), g->distinct[k].end());
+          }
+        }
+      }
+    }
+    b_.nodes[rel.from_node] = 0;
+    b_.nodes[rel.to_node] = 0;
+    for (auto& [group, m] : merged) {
+      std::vector<Accumulator> accs(n_items);
+      for (size_t k = 0; k < n_items; ++k) {
+        if (cp.agg_kind[k] == 1) accs[k].count = m.events;
+        if (cp.agg_kind[k] == 2)
+          accs[k].count = m.distinct.empty() ? 0 : static_cast<int64_t>(m.distinct[k].size());
+      }
+      groups_.emplace(group, std::move(accs));
+    }
+    return Status::Ok();
   }
 
   std::vector<std::optional<RelationId>> Relations(const RelInfo& rel) const {
@@ -1086,7 +1209,17 @@ class Executor {
       for (size_t k = 0; k < q.items.size(); ++k) {
         if (!plan_.item_is_aggregate[k]) continue;
         const Expr& agg = *q.items[k].expr;
-        Value v = agg.kind == ExprKind::kCountStar ? Value::Null() : Eval(*agg.args[0], env);
+        Value v;
+        if (agg.kind == ExprKind::kCountStar) {
+        } else if (agg.distinct && agg.name == "count" && agg.args[0]->kind == ExprKind::kVariable &&
+                   agg.args[0]->var_kind == VarKind::kNode) {
+          // Distinct actors: the id identifies the node (names are unique per
+          // id), so no name lookup per row.
+          const ActorId id = b_.nodes[agg.args[0]->slot];
+          v = id == 0 ? Value::Null() : Value::Int(static_cast<int64_t>(id));
+        } else {
+          v = Eval(*agg.args[0], env);
+        }
         Accumulate(agg, v, &it->second[k]);
       }
       return env.status;

@@ -56,6 +56,31 @@ Result<const ActorRecord*> GraphContext::Actor(ActorId id) {
   return out;
 }
 
+Status GraphContext::PrefetchActors(const std::vector<ActorId>& ids) {
+  std::vector<ActorId> missing;
+  for (ActorId id : ids) {
+    if (!actors_.count(id)) missing.push_back(id);
+  }
+  if (missing.empty()) return Status::Ok();
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  KG_ASSIGN_OR_RETURN(std::vector<std::optional<ActorRecord>> recs, reader_.GetActors(missing));
+  actors_.reserve(actors_.size() + missing.size());
+  for (size_t i = 0; i < missing.size(); ++i) {
+    auto stored = std::make_unique<ActorRecord>();
+    if (recs[i]) {
+      *stored = std::move(*recs[i]);
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "#%016llx", static_cast<unsigned long long>(missing[i]));
+      stored->id = missing[i];
+      stored->name = buf;
+    }
+    actors_.emplace(missing[i], std::move(stored));
+  }
+  return Status::Ok();
+}
+
 Result<std::string> GraphContext::ActorName(ActorId id) {
   KG_ASSIGN_OR_RETURN(const ActorRecord* rec, Actor(id));
   return rec->name;
@@ -288,7 +313,8 @@ Result<EdgeFilter> CompileFilter(GraphContext& ctx, const SubgraphFilter& filter
 Status ForEachHop(GraphContext& ctx, ActorId from, Direction direction,
                   const std::vector<RelationId>& relations, const EdgeScanSpec& base,
                   const std::function<bool(const EdgeEntry&)>& accept,
-                  const std::function<Status(const Hop&)>& visit) {
+                  const std::function<Status(const Hop&)>& visit, const bool* stop) {
+  auto stopped = [stop] { return stop != nullptr && *stop; };
   const bool dirs[2] = {direction != Direction::kIn, direction != Direction::kOut};
   std::vector<std::optional<RelationId>> rels;
   if (relations.empty()) {
@@ -320,6 +346,10 @@ Status ForEachHop(GraphContext& ctx, ActorId from, Direction direction,
         if (has_pending) {
           status = visit(pending);
           if (!status.ok()) return false;
+          if (stopped()) {
+            has_pending = false;
+            return false;
+          }
         }
         pending = Hop{from, other, e.source, e.target, e.relation, e.event, e.date, 1};
         has_pending = true;
@@ -328,6 +358,7 @@ Status ForEachHop(GraphContext& ctx, ActorId from, Direction direction,
       KG_RETURN_IF_ERROR(scan);
       KG_RETURN_IF_ERROR(status);
       if (has_pending) KG_RETURN_IF_ERROR(visit(pending));
+      if (stopped()) return Status::Ok();
     }
   }
   return Status::Ok();

@@ -48,6 +48,9 @@ class GraphContext {
   // The actor record, or a placeholder named by its hex id when missing.
   Result<const ActorRecord*> Actor(ActorId id);
   Result<std::string> ActorName(ActorId id);
+  // Loads every uncached actor of `ids` with one batched read (MultiGet), so
+  // that the Actor()/ActorName() calls that follow are cache hits.
+  Status PrefetchActors(const std::vector<ActorId>& ids);
   // The stored relation name ("" if unknown).
   Result<std::string> RelationName(RelationId id);
   // The event behind an edge (cached, one entry per key).
@@ -77,6 +80,68 @@ class GraphContext {
   std::map<EventKey, std::unique_ptr<StoredEvent>> events_;
   std::unordered_map<DocKey, std::unique_ptr<DocumentMeta>> docs_;
   std::optional<std::vector<ActorRecord>> all_actors_;
+};
+
+// Open-addressing hash map from actor ids (never 0) to small values: linear
+// probing in one flat array, no allocation per entry. Traversals keep their
+// visited sets here (std::unordered_map allocated a node per visited actor).
+// Pointers returned by Insert/Find are invalidated by the next Insert.
+template <typename V>
+class ActorMap {
+ public:
+  explicit ActorMap(size_t expected = 16) { Reset(expected); }
+
+  void Reset(size_t expected) {
+    size_t cap = 16;
+    while (cap < expected * 2) cap <<= 1;
+    keys_.assign(cap, 0);
+    vals_.assign(cap, V());
+    mask_ = cap - 1;
+    size_ = 0;
+  }
+  // Returns the value slot of `id` and whether it was inserted (as `v`).
+  std::pair<V*, bool> Insert(ActorId id, const V& v) {
+    if ((size_ + 1) * 2 > keys_.size()) Grow();
+    size_t i = Slot(id);
+    while (keys_[i] != 0) {
+      if (keys_[i] == id) return {&vals_[i], false};
+      i = (i + 1) & mask_;
+    }
+    keys_[i] = id;
+    vals_[i] = v;
+    ++size_;
+    return {&vals_[i], true};
+  }
+  V* Find(ActorId id) {
+    size_t i = Slot(id);
+    while (keys_[i] != 0) {
+      if (keys_[i] == id) return &vals_[i];
+      i = (i + 1) & mask_;
+    }
+    return nullptr;
+  }
+  const V* Find(ActorId id) const { return const_cast<ActorMap*>(this)->Find(id); }
+  size_t size() const { return size_; }
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i] != 0) fn(keys_[i], vals_[i]);
+    }
+  }
+
+ private:
+  size_t Slot(ActorId id) const { return static_cast<size_t>((id * 0x9E3779B97F4A7C15ull) >> 20) & mask_; }
+  void Grow() {
+    std::vector<ActorId> keys = std::move(keys_);
+    std::vector<V> vals = std::move(vals_);
+    Reset(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] != 0) Insert(keys[i], vals[i]);
+    }
+  }
+  std::vector<ActorId> keys_;
+  std::vector<V> vals_;
+  size_t mask_ = 0, size_ = 0;
 };
 
 // Levenshtein distance over bytes.
@@ -110,10 +175,11 @@ struct Hop {
 // Calls `visit` for every hop leaving `from` in `direction` over edges that
 // `accept` lets through, one call per distinct triple. Uses one prefix scan
 // per direction and per relation in `relations` (all relations if empty).
-// Charges one unit of work per scanned edge.
+// Charges one unit of work per scanned edge. When `stop` is given and `visit`
+// sets *stop, the walk ends at once (no further hops, Ok).
 Status ForEachHop(GraphContext& ctx, ActorId from, Direction direction,
                   const std::vector<RelationId>& relations, const EdgeScanSpec& base,
                   const std::function<bool(const EdgeEntry&)>& accept,
-                  const std::function<Status(const Hop&)>& visit);
+                  const std::function<Status(const Hop&)>& visit, const bool* stop = nullptr);
 
 }  // namespace kg::query

@@ -62,6 +62,26 @@ struct PlanOp {
   std::vector<const Expr*> filters;  // Checked once this operator has bound its variables.
 };
 
+// An aggregation answered from the maintained pair-count index (counts CF,
+// 'P' relation|source|target -> asserted events) instead of edge scans. Chosen
+// only when that index holds exactly what the pattern counts: one pattern of
+// one fixed-length directed relationship between two distinct, unpinned
+// nodes; asserted events only (r.negated not mentioned); no date bounds; no
+// residual condition; group keys that only read node properties; aggregates
+// count(*), count(r), count(a) and count(DISTINCT a) / a.name / a.id.
+struct CountPlan {
+  int rel = -1;
+  bool from_is_source = true;  // Pattern from_node is the stored source (direction ->).
+  bool group_from = false, group_to = false;  // Group keys read that node.
+  // Group keys are node variables or their name/id only, so that groups are
+  // in one-to-one correspondence with actor ids (enables exact top-k pruning).
+  bool injective_groups = false;
+  // Per RETURN item: 0 not an aggregate, 1 counts events, 2 counts distinct
+  // actors of node slot distinct_node[i].
+  std::vector<int> agg_kind;
+  std::vector<int> distinct_node;
+};
+
 struct Plan {
   Query query;
   std::string text;  // The query text, for cursors.
@@ -84,6 +104,11 @@ struct Plan {
   std::vector<std::string> notes;
   // Evidence columns: one group per relationship slot with a user-visible name.
   std::vector<int> evidence_rels;  // Indexes into rels.
+  // Set when the whole query is answered from the pair-count index.
+  std::optional<CountPlan> counts;
+  // Some expression reads an edge property stored in the edge value (cameo,
+  // root, quad, goldstein, attributed_to): scans must decode values.
+  bool needs_edge_values = true;
 };
 
 // Builds the plan; resolves actor names (unknown ones fail with suggestions).

@@ -88,6 +88,8 @@ class Planner {
     KG_RETURN_IF_ERROR(OrderOperators());
     PlaceFilters(residual);
     KG_RETURN_IF_ERROR(Projection());
+    ComputeNeedsEdgeValues();
+    ChooseCountPlan();
     return std::move(plan_);
   }
 
@@ -610,6 +612,11 @@ class Planner {
         }
       }
       if (p.selector != PathSelector::kNone) {
+        if (ns.size() < 2 || rs.empty()) {  // MATCH p = SHORTEST (a) (found by fuzz_query).
+          return ErrorAt(p.line, p.column,
+                         "SHORTEST needs a path between two nodes, e.g. "
+                         "SHORTEST (a {name: 'John Kerry'})-[*1..4]-(b {name: 'Russia'})");
+        }
         const int a = ns[0], b = ns[1];
         if (score(a) == UINT64_MAX || score(b) == UINT64_MAX) {
           return ErrorAt(
@@ -811,6 +818,94 @@ class Planner {
     return Status::Ok();
   }
 
+  // --- Key-only scans and the pair-count index ---
+
+  static bool ReadsEdgeValue(const Expr& e) {
+    static constexpr std::string_view kValueProps[] = {"cameo",     "root",      "quad_class",
+                                                       "quad",      "goldstein", "attributed_to"};
+    if (e.kind == ExprKind::kProperty &&
+        (e.var_kind == VarKind::kEdge || e.var_kind == VarKind::kHops) &&
+        Contains(kValueProps, e.property)) {
+      return true;
+    }
+    for (const auto& a : e.args) {
+      if (ReadsEdgeValue(*a)) return true;
+    }
+    return false;
+  }
+
+  void ComputeNeedsEdgeValues() {
+    const Query& q = plan_.query;
+    bool needs = q.where && ReadsEdgeValue(*q.where);
+    for (const auto& e : plan_.synthesized) needs = needs || ReadsEdgeValue(*e);
+    for (const auto& item : q.items) needs = needs || ReadsEdgeValue(*item.expr);
+    for (const auto& item : q.order_by) needs = needs || ReadsEdgeValue(*item.expr);
+    plan_.needs_edge_values = needs;
+  }
+
+  static bool IsNodeKey(const Expr& e) {
+    if (e.var_kind != VarKind::kNode) return false;
+    if (e.kind == ExprKind::kVariable) return true;
+    return e.kind == ExprKind::kProperty && (e.property == "name" || e.property == "id");
+  }
+
+  // Uses the pair-count index when it counts exactly what the query counts
+  // (see CountPlan in plan.h); otherwise leaves the operator plan alone.
+  void ChooseCountPlan() {
+    const Query& q = plan_.query;
+    if (!plan_.aggregate || q.patterns.size() != 1 || plan_.rels.size() != 1) return;
+    const PathPattern& p = q.patterns[0];
+    if (p.selector != PathSelector::kNone || !p.path_var.empty()) return;
+    const RelInfo& rel = plan_.rels[0];
+    if (rel.variable_length || rel.direction == RelDirection::kBoth) return;
+    if (rel.include_negated) return;  // The index counts asserted events only.
+    if (rel.date_from != INT32_MIN || rel.date_to != INT32_MAX) return;
+    if (!rel.per_hop_filters.empty() || rel.from_node == rel.to_node) return;
+    if (plan_.nodes.size() != 2) return;
+    // Pinned nodes are cheaper through the edge indexes (a prefix scan).
+    for (const NodeInfo& n : plan_.nodes) {
+      if (n.candidates) return;
+    }
+    for (const PlanOp& op : plan_.ops) {
+      if (!op.filters.empty()) return;
+    }
+    CountPlan cp;
+    cp.rel = 0;
+    cp.from_is_source = rel.direction == RelDirection::kOut;
+    cp.injective_groups = true;
+    for (size_t i = 0; i < q.items.size(); ++i) {
+      const Expr& e = *q.items[i].expr;
+      int kind = 0, node = -1;
+      if (!plan_.item_is_aggregate[i]) {
+        std::set<std::pair<VarKind, int>> vars;
+        CollectVars(e, &vars);
+        for (const auto& [k, slot] : vars) {
+          if (k != VarKind::kNode) return;
+          (slot == rel.from_node ? cp.group_from : cp.group_to) = true;
+        }
+        if (!IsNodeKey(e) && !vars.empty()) cp.injective_groups = false;
+      } else if (e.kind == ExprKind::kCountStar) {
+        kind = 1;
+      } else if (e.name == "count" && e.args.size() == 1) {
+        const Expr& a = *e.args[0];
+        if (!e.distinct && a.kind == ExprKind::kVariable &&
+            (a.var_kind == VarKind::kEdge || a.var_kind == VarKind::kNode)) {
+          kind = 1;  // Never null: one per matched edge.
+        } else if (e.distinct && IsNodeKey(a)) {
+          kind = 2;
+          node = a.slot;
+        } else {
+          return;
+        }
+      } else {
+        return;
+      }
+      cp.agg_kind.push_back(kind);
+      cp.distinct_node.push_back(node);
+    }
+    plan_.counts = std::move(cp);
+  }
+
   Status CheckResolved(const Expr& e) const {
     if ((e.kind == ExprKind::kVariable || e.kind == ExprKind::kProperty) &&
         e.var_kind == VarKind::kUnresolved) {
@@ -905,7 +1000,25 @@ std::string DescribePlan(const Plan& plan) {
   std::set<int> bound;
   int step = 1;
   if (plan.empty) out += "Note: the result is empty: " + plan.empty_reason + "\n";
+  if (plan.counts) {
+    const RelInfo& r = plan.rels[plan.counts->rel];
+    std::string line = std::to_string(step++) + ". CountPairs " + node_text(r.from_node) +
+                       DirectionArrow(r.direction, true, rel_inner(r)) + node_text(r.to_node) +
+                       ": pair-count index (counts 'P' relation, source, target -> events), " +
+                       (r.relations.empty() ? std::string("every relation")
+                                            : "prefix relation" +
+                                                  std::string(r.relations.size() > 1
+                                                                  ? ", one scan per relation"
+                                                                  : "")) +
+                       "; asserted events only; no edge scan";
+    out += line + "\n";
+    if (plan.counts->injective_groups && !plan.order_item.empty() &&
+        plan.item_is_aggregate[plan.order_item[0]] && plan.query.limit) {
+      out += "   Top-k: only groups whose first ORDER BY count can reach the page are named\n";
+    }
+  }
   for (const PlanOp& op : plan.ops) {
+    if (plan.counts) break;
     std::string line = std::to_string(step++) + ". ";
     switch (op.kind) {
       case OpKind::kBindNode: {

@@ -31,6 +31,9 @@ void RegisterStatsCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 void RegisterQueryCommands(CLI::App& app, GlobalOptions& global, int* exit_code);
 void RegisterExportCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 void RegisterEvalCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
+void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
+void RegisterCheckCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
+void RegisterBackupCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 
 // Prints "kg <command>: error: <message>" to stderr.
 void PrintError(const std::string& command, const std::string& message);

@@ -21,6 +21,8 @@ struct PipelineFlags {
   std::vector<std::string> verb_files;
   DriverOptions driver;
   bool trace = false;
+  bool open_triples = false;
+  bool bulk = false;
 };
 
 void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
@@ -42,6 +44,7 @@ Result<std::unique_ptr<Pipeline>> MakePipeline(const GlobalOptions& global,
                                                const PipelineFlags& flags) {
   PipelineOptions options = MakePipelineOptions(global.data_dir, flags.actor_files, flags.verb_files);
   options.trace = flags.trace;
+  options.open_triples = flags.open_triples;
   return Pipeline::Create(options);
 }
 
@@ -90,6 +93,9 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       "ingest",
       "Extract events from articles and store them (atomic and idempotent per document)");
   AddPipelineFlags(cmd, flags.get());
+  cmd->add_flag("--bulk", flags->bulk,
+                "Write through sorted SST files ingested atomically at the end (for large "
+                "corpora; nothing is visible until the run completes)");
   cmd->callback([&global, flags, exit_code]() {
     auto pipeline = MakePipeline(global, *flags);
     if (!pipeline.ok()) {
@@ -105,6 +111,16 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       *exit_code = kExitFailure;
       return;
     }
+    std::unique_ptr<BulkWriter> bulk;
+    if (flags->bulk) {
+      auto writer = (*store)->NewBulkWriter(BulkLoadOptions());
+      if (!writer.ok()) {
+        PrintError("ingest", writer.status().message());
+        *exit_code = kExitFailure;
+        return;
+      }
+      bulk = std::move(writer).value();
+    }
     uint64_t added = 0, unchanged = 0, replaced = 0;
     flags->driver.progress = !global.quiet;
     auto summary = RunDriver(**pipeline, flags->files, flags->driver,
@@ -116,8 +132,10 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
                                meta.date = article.date;
                                meta.content_hash = Hash64(article.title + '\x1f' + article.text);
                                meta.sentences = static_cast<uint32_t>(x.stats.sentences);
-                               KG_ASSIGN_OR_RETURN(IngestOutcome outcome,
-                                                   (*store)->PutDocument(meta, x.events, ActorsOf(x)));
+                               KG_ASSIGN_OR_RETURN(
+                                   IngestOutcome outcome,
+                                   bulk ? bulk->PutDocument(meta, x.events, ActorsOf(x))
+                                        : (*store)->PutDocument(meta, x.events, ActorsOf(x)));
                                switch (outcome.action) {
                                  case IngestAction::kAdded: ++added; break;
                                  case IngestAction::kUnchanged: ++unchanged; break;
@@ -125,6 +143,14 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
                                }
                                return Status::Ok();
                              });
+    if (bulk && summary.ok()) {  // Also after Ctrl-C: keep the completed batches.
+      auto stats = bulk->Finish();
+      if (!stats.ok()) {
+        PrintError("ingest", stats.status().message());
+        *exit_code = kExitFailure;
+        return;
+      }
+    }
     Status flushed = (*store)->Flush();
     if (!summary.ok()) {
       PrintError("ingest", summary.status().message());
@@ -152,6 +178,8 @@ void RegisterExtractCommand(CLI::App& app, GlobalOptions& global, int* exit_code
   cmd->add_option("--unknown", *unknown_path,
                   "Write verbs seen between two actors but missing from the dictionary "
                   "(TSV: verb, count) to this file");
+  cmd->add_flag("--open", flags->open_triples,
+                "Also write open subject-relation-object triples over any noun phrases (\"triples\")");
   cmd->add_flag("--trace", flags->trace,
                 "Print each sentence's tokens (tag, lemma) and actor mentions to stderr");
   cmd->callback([&global, flags, unknown_path, exit_code]() {

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   kg::tools::RegisterExportCommand(app, global, &exit_code);
   kg::tools::RegisterStatsCommand(app, global, &exit_code);
   kg::tools::RegisterEvalCommand(app, global, &exit_code);
+  kg::tools::RegisterImportCommand(app, global, &exit_code);
+  kg::tools::RegisterCheckCommand(app, global, &exit_code);
+  kg::tools::RegisterBackupCommand(app, global, &exit_code);
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,9 @@
 // cursors and budgets, formatters, and the CLI commands end to end.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <tuple>
+
 #include "query/algorithms.h"
 #include "query/lexer.h"
 #include "query/parser.h"
@@ -244,6 +247,127 @@ TEST_F(QueryStoreTest, HopsCapForAlgorithms) {
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->vertices, 11u);
   EXPECT_EQ(info->events, 15u);  // Every asserted event; the negated one is left out.
+}
+
+// Counting queries answered from the pair-count index must give exactly the
+// rows of the edge-scan plan. `WHERE r.negated = false` keeps the same
+// meaning (asserted events only) but forces the edge-scan plan.
+TEST_F(QueryStoreTest, PairCountPlanMatchesEdgeScans) {
+  const std::vector<std::pair<std::string, std::string>> shapes = {
+      {"MATCH (a)-[r:accuse]->(b)", "RETURN count(*) AS n"},
+      {"MATCH (a)-[r]->(b)", "RETURN count(*) AS n, count(r) AS m, count(DISTINCT a) AS d"},
+      {"MATCH (a)-[r:accuse]->(b)", "RETURN a.name AS name, count(*) AS n ORDER BY n DESC, name"},
+      {"MATCH (a)-[r:accuse]->(b)",
+       "RETURN a.name AS name, count(*) AS n ORDER BY n DESC, name LIMIT 1"},
+      {"MATCH (a)-[r:accuse|blame]->(b)", "RETURN b.name, count(DISTINCT a) AS n ORDER BY n"},
+      {"MATCH (a)<-[r:accuse]-(b)", "RETURN a, count(*) AS n ORDER BY n DESC LIMIT 2"},
+      {"MATCH (a)-[r]->(b)", "RETURN b.code, count(*) AS n ORDER BY n DESC LIMIT 3"},
+      {"MATCH (a:Person)-[r]->(b)", "RETURN a.name, b.name, count(*) AS n"},
+      {"MATCH (a)-[r:no_such_relation]->(b)", "RETURN count(*) AS n"},
+  };
+  for (const auto& [match, ret] : shapes) {
+    const std::string fast = match + " " + ret;
+    const std::string slow = match + " WHERE r.negated = false " + ret;
+    auto plan = ExplainQuery(*reader_, fast, QueryOptions());
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    if (fast.find("no_such_relation") == std::string::npos) {
+      EXPECT_NE(plan->find("CountPairs"), std::string::npos) << fast << "\n" << *plan;
+    }
+    auto slow_plan = ExplainQuery(*reader_, slow, QueryOptions());
+    ASSERT_TRUE(slow_plan.ok());
+    EXPECT_EQ(slow_plan->find("CountPairs"), std::string::npos) << *slow_plan;
+    auto a = RunQuery(*reader_, fast, QueryOptions());
+    auto b = RunQuery(*reader_, slow, QueryOptions());
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    EXPECT_EQ(a->rows, b->rows) << fast;
+    EXPECT_EQ(a->columns, b->columns);
+  }
+}
+
+TEST_F(QueryStoreTest, PairCountPlanOnlyWhenTheIndexHoldsTheAnswer) {
+  // Negated events are asserted-only in the index: a query reading r.negated,
+  // date bounds, pinned nodes, two relationships or undirected patterns and
+  // aggregates other than counts keep the edge-scan plan.
+  for (const char* q : {
+           "MATCH (a)-[r:accuse]->(b) WHERE r.negated RETURN count(*)",
+           "MATCH (a)-[r:accuse]->(b) WHERE r.date >= '2016-10-01' RETURN count(*)",
+           "MATCH (a)-[r:accuse]->(b {name: 'Russia'}) RETURN count(DISTINCT a)",
+           "MATCH (a)-[r:accuse]-(b) RETURN count(*)",
+           "MATCH (a)-[r:accuse]->(b)-[s]->(c) RETURN count(*)",
+           "MATCH (a)-[r:accuse]->(b) RETURN collect(a.name)",
+           "MATCH (a)-[r:accuse]->(b) RETURN r.cameo, count(*)",
+           "MATCH (a)-[r:accuse]->(a) RETURN count(*)",
+       }) {
+    auto plan = ExplainQuery(*reader_, q, QueryOptions());
+    ASSERT_TRUE(plan.ok()) << q << ": " << plan.status().ToString();
+    EXPECT_EQ(plan->find("CountPairs"), std::string::npos) << q << "\n" << *plan;
+  }
+  // Negated events are not counted: d2's negated accusation is left out.
+  auto all = RunQuery(*reader_, "MATCH (a)-[r:accuse]->(b) RETURN count(*)", QueryOptions());
+  auto with_negated = RunQuery(
+      *reader_, "MATCH (a)-[r:accuse]->(b) WHERE r.negated OR NOT r.negated RETURN count(*)",
+      QueryOptions());
+  ASSERT_TRUE(all.ok() && with_negated.ok());
+  EXPECT_EQ(all->rows[0][0].AsInt() + 1, with_negated->rows[0][0].AsInt());
+}
+
+TEST_F(QueryStoreTest, ReaderDegreesActorsAndKeyOnlyScans) {
+  std::map<ActorId, int64_t> degrees;
+  ASSERT_TRUE(reader_->ScanDegrees(true, [&](ActorId id, int64_t n) {
+                       degrees[id] = n;
+                       return true;
+                     })
+                  .ok());
+  ASSERT_FALSE(degrees.empty());
+  for (const auto& [id, n] : degrees) {
+    auto d = reader_->GetDegree(id);
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d->first, n);
+  }
+  std::vector<ActorId> ids;
+  for (const auto& [id, n] : degrees) ids.push_back(id);
+  ids.push_back(12345);  // Absent.
+  auto recs = reader_->GetActors(ids);
+  ASSERT_TRUE(recs.ok());
+  ASSERT_EQ(recs->size(), ids.size());
+  for (size_t i = 0; i + 1 < ids.size(); ++i) {
+    ASSERT_TRUE((*recs)[i].has_value());
+    auto one = reader_->GetActor(ids[i]);
+    ASSERT_TRUE(one.ok() && one->has_value());
+    EXPECT_EQ((*recs)[i]->name, (*one)->name);
+  }
+  EXPECT_FALSE(recs->back().has_value());
+  // Key-only scans see the same edges and negation flags as full decodes.
+  EdgeScanSpec full, keys;
+  keys.decode_value = false;
+  std::vector<std::tuple<ActorId, RelationId, ActorId, bool>> a, b;
+  ASSERT_TRUE(reader_->ScanEdges(full, [&](const EdgeEntry& e) {
+                       a.emplace_back(e.source, e.relation, e.target, e.negated);
+                       return true;
+                     })
+                  .ok());
+  ASSERT_TRUE(reader_->ScanEdges(keys, [&](const EdgeEntry& e) {
+                       b.emplace_back(e.source, e.relation, e.target, e.negated);
+                       EXPECT_TRUE(e.cameo.empty());
+                       return true;
+                     })
+                  .ok());
+  EXPECT_EQ(a, b);
+  // Nested scans of one index (as the executor does) each see every edge.
+  size_t outer = 0, inner = 0;
+  ASSERT_TRUE(reader_->ScanEdges(keys, [&](const EdgeEntry&) {
+                       ++outer;
+                       EXPECT_TRUE(reader_->ScanEdges(keys, [&](const EdgeEntry&) {
+                                              ++inner;
+                                              return true;
+                                            })
+                                       .ok());
+                       return true;
+                     })
+                  .ok());
+  EXPECT_EQ(outer, a.size());
+  EXPECT_EQ(inner, a.size() * a.size());
 }
 
 // The CLI: exit codes, one-line errors, JSON Lines when stdout is not a terminal.

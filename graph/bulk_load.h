@@ -1,0 +1,46 @@
+// Internal to graph/: the RocksDB side of BulkWriter (graph_store.h). The
+// store hands over its DB and column family handles; this code builds every
+// index entry the batch path (rocks_graph_store.cc) would write, sorts them
+// per column family in bounded chunks, writes SST files with SstFileWriter
+// and ingests them with one IngestExternalFiles call.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "graph/graph_store.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+struct Options;
+}  // namespace rocksdb
+
+namespace kg::internal {
+
+// The column families a bulk load writes, and the options their SST files
+// are written with (must match the store's: comparator, table format,
+// compression).
+struct BulkTarget {
+  rocksdb::DB* db = nullptr;
+  std::string db_path;
+  rocksdb::ColumnFamilyHandle* docs = nullptr;
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* edges_out = nullptr;
+  rocksdb::ColumnFamilyHandle* edges_in = nullptr;
+  rocksdb::ColumnFamilyHandle* edges_rel = nullptr;
+  rocksdb::ColumnFamilyHandle* actors = nullptr;
+  rocksdb::ColumnFamilyHandle* names = nullptr;
+  rocksdb::ColumnFamilyHandle* relations = nullptr;
+  rocksdb::ColumnFamilyHandle* counts = nullptr;
+  // Options for SstFileWriter, one per column family above (same order).
+  std::shared_ptr<const rocksdb::Options> sst_options[9];
+  bool sync_writes = false;
+};
+
+// `keep_alive` owns the DB for the writer's lifetime.
+Result<std::unique_ptr<BulkWriter>> NewRocksBulkWriter(const BulkTarget& target,
+                                                       const BulkLoadOptions& options,
+                                                       std::shared_ptr<void> keep_alive);
+
+}  // namespace kg::internal

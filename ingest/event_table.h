@@ -1,0 +1,114 @@
+// Readers for event tables that already exist outside kg: our edge TSV and
+// JSON Lines formats (the peer harness's 5-column TSV is a subset of ours)
+// and GDELT 1.0/2.0 event exports. Each good row becomes one graph Event of
+// one document; `kg import` hands them to the store's bulk writer.
+// Formats are described in data/README.md ("Event tables").
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/status.h"
+#include "graph/types.h"
+
+namespace kg::ingest {
+
+enum class TableFormat { kAuto, kTsv, kJsonl, kGdelt };
+
+// "auto", "tsv", "jsonl", "gdelt"; kInvalidArgument otherwise.
+Result<TableFormat> ParseTableFormat(std::string_view name);
+std::string_view TableFormatName(TableFormat format);
+
+// CAMEO event code -> relation label and Goldstein score. Labels come from
+// the verb dictionary (the first relation listed for a code, so GDELT "112"
+// becomes "accuse" like extracted events), else the lower-cased CAMEO name
+// of the code or its nearest listed ancestor.
+class CameoCoder {
+ public:
+  // Reads data_dir/cameo.tsv and data_dir/verbs.tsv.
+  static Result<CameoCoder> Load(const std::string& data_dir);
+  // "" when neither the code nor an ancestor is known.
+  const std::string& Label(std::string_view code) const;
+  // 0 when unknown.
+  double Goldstein(std::string_view code) const;
+
+ private:
+  struct Entry {
+    std::string label;
+    double goldstein = 0.0;
+  };
+  const Entry* Find(std::string_view code) const;
+  std::unordered_map<std::string, Entry> by_code_;
+};
+
+struct TableRow {
+  DocumentMeta doc;  // id, date, source (GDELT: SOURCEURL); no title or text.
+  Event event;       // No mentions: table rows carry no text.
+};
+
+enum class RowOutcome {
+  kRow,       // *row holds the next good row.
+  kRejected,  // A bad row; *error holds the reason (line() says where). Keep reading.
+  kSkipped,   // A well-formed row that is not an edge (GDELT one-actor event); *error says why.
+  kEnd,
+};
+
+// Sequential reader of one table file. Not thread safe.
+class EventTableReader {
+ public:
+  // `path` "-" reads standard input. kAuto picks the format from the file
+  // name (.jsonl/.json -> jsonl; .csv/.CSV/.export -> gdelt) or, for .tsv
+  // and others, from the first data line (57, 58 or 61 tab-separated columns
+  // with a numeric first column -> gdelt, else tsv). `coder` must outlive
+  // the reader. Fails when the file cannot be opened.
+  static Result<std::unique_ptr<EventTableReader>> Open(const std::string& path,
+                                                        TableFormat format,
+                                                        const CameoCoder* coder);
+  ~EventTableReader();
+  EventTableReader(const EventTableReader&) = delete;
+  EventTableReader& operator=(const EventTableReader&) = delete;
+
+  RowOutcome Next(TableRow* row, std::string* error);
+
+  // 1-based line of the row last returned.
+  size_t line() const { return line_; }
+  TableFormat format() const { return format_; }
+  uint64_t bytes_read() const { return bytes_; }
+
+ private:
+  EventTableReader(std::FILE* file, bool owned, std::string path, TableFormat format,
+                   const CameoCoder* coder);
+  bool ReadLine();
+  RowOutcome ParseTsv(TableRow* row, std::string* error);
+  RowOutcome ParseJson(TableRow* row, std::string* error);
+  RowOutcome ParseGdelt(TableRow* row, std::string* error);
+  void DefaultDocId(TableRow* row);
+
+  std::FILE* file_;
+  bool owned_;
+  std::string path_;
+  std::string base_name_;
+  TableFormat format_;
+  const CameoCoder* coder_;
+  // Read buffer: lines are found with memchr in large reads; [begin_, end_)
+  // is not consumed yet.
+  char* buf_ = nullptr;
+  size_t cap_ = 0;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+  std::string_view text_;     // Current line without the newline.
+  std::string pending_;       // First line read while sniffing the format.
+  bool has_pending_ = false;
+  size_t line_ = 0;
+  uint64_t bytes_ = 0;
+  std::vector<std::string_view> fields_;
+  std::string last_date_text_;
+  Date last_date_ = kUnknownDate;
+};
+
+}  // namespace kg::ingest
