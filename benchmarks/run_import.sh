@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Bulk-import benchmark: generates synthetic edge tables (kg_gen_edges) at
 # 1 M and 10 M edges and times `kg import` into a fresh store: edges/s and
-# peak RSS (VmHWM via /usr/bin/time -v), with the 10 M / 1 M ratios.
+# peak RSS (VmHWM via /usr/bin/time -v), CPU seconds (user + sys: the figure
+# to compare when the machine is shared, since wall time then depends on the
+# other load) and the load average before each run, with the 10 M / 1 M ratios.
 # Not a test; run by hand from the repository root after building:
 #   BUILD=build-perf bash benchmarks/run_import.sh            # 1 M and 10 M
 #   SIZES="1000000" BUILD=build-perf bash benchmarks/run_import.sh
@@ -17,22 +19,24 @@ GEN=$BUILD/kg_gen_edges
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 [ -x "$KG" ] && [ -x "$GEN" ] || { echo "build $KG and $GEN first" >&2; exit 1; }
 echo "# $(date -u +%FT%TZ) $(nproc) cpus: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); work dir $WORK"
-printf '| edges | file MB | import s | edges/s | peak RSS MB | store MB |\n|---|---|---|---|---|---|\n' > "$WORK/table.md"
+printf '| edges | file MB | import s | edges/s | CPU s | peak RSS MB | store MB | load before |\n|---|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
 declare -A RATE RSS
 for n in $SIZES; do
   data=$WORK/e$n.tsv
   [ -s "$data" ] || "$GEN" --edges "$n" --actors $((n / 10)) --seed "$SEED" --out "$data"
   rm -rf "$WORK/db$n"
   sync
+  load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -v -o "$WORK/time$n.txt" "$KG" --db "$WORK/db$n" import "$data" 2> "$WORK/import$n.log"
   cat "$WORK/import$n.log" | tr '\r' '\n' | tail -n 2
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time$n.txt")
   rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$WORK/time$n.txt")
+  cpu=$(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$WORK/time$n.txt")
   rate=$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.0f", n/w}')
-  mb=$(awk -v b="$(stat -c %s "$data")" 'BEGIN{printf "%.0f", b/1e6}')
+  mb=$(awk -v b="$(stat -L -c %s "$data")" 'BEGIN{printf "%.0f", b/1e6}')
   store=$(du -sm "$WORK/db$n" | cut -f1)
   RATE[$n]=$rate; RSS[$n]=$rss
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$mb" "$wall" "$rate" "$rss" "$store" >> "$WORK/table.md"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$mb" "$wall" "$rate" "$cpu" "$rss" "$store" "$load" >> "$WORK/table.md"
 done
 cat "$WORK/table.md"
 set -- $SIZES

@@ -39,6 +39,8 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <pthread.h>
 #include <thread>
 #include <unordered_map>
 
@@ -128,11 +130,22 @@ class Interner {
   }
   void Insert(std::string_view s, uint64_t hash, uint32_t value) {
     if ((entries_.size() + 1) * 2 > table_.size()) Grow();
-    entries_.push_back(Entry{strings_.size(), static_cast<uint32_t>(s.size()), value, hash});
-    strings_.append(s);
+    Entry e;
+    e.hash = hash;
+    e.len = static_cast<uint32_t>(s.size());
+    e.value = value;
+    if (s.size() <= sizeof e.bytes) {
+      std::memcpy(e.bytes, s.data(), s.size());
+    } else {
+      const uint64_t off = strings_.size();
+      std::memcpy(e.bytes, &off, sizeof off);
+      strings_.append(s);
+    }
+    entries_.push_back(e);
     Place(hash, entries_.size());
   }
   void SetValue(uint32_t entry, uint32_t value) { entries_[entry].value = value; }
+  // Valid until the next Insert.
   std::string_view StringAt(uint32_t entry) const { return Str(entries_[entry]); }
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
   size_t bytes() const {
@@ -140,13 +153,20 @@ class Interner {
   }
 
  private:
+  // Strings of up to 16 bytes (most names) are kept in the entry itself, so
+  // a lookup touches the table and one entry.
   struct Entry {
-    size_t off;
+    uint64_t hash;
     uint32_t len;
     uint32_t value;
-    uint64_t hash;
+    char bytes[16];  // The string, or its offset in strings_ when longer.
   };
-  std::string_view Str(const Entry& e) const { return std::string_view(strings_.data() + e.off, e.len); }
+  std::string_view Str(const Entry& e) const {
+    if (e.len <= sizeof e.bytes) return std::string_view(e.bytes, e.len);
+    uint64_t off;
+    std::memcpy(&off, e.bytes, sizeof off);
+    return std::string_view(strings_.data() + off, e.len);
+  }
   void Place(uint64_t hash, size_t entry_plus_one) {
     size_t i = hash & (table_.size() - 1);
     while (table_[i] != 0) i = (i + 1) & (table_.size() - 1);
@@ -159,6 +179,69 @@ class Interner {
   std::vector<Entry> entries_;
   std::string strings_;
   std::vector<uint64_t> table_;
+};
+
+// Strings -> 32-bit value, the string (up to 16 bytes) kept in its bucket:
+// a lookup of a short name touches one cache line. For the large tables
+// (actor names); nothing refers to buckets, so growing may move them.
+class NameMap {
+ public:
+  NameMap() { buckets_.resize(1u << 12); }
+  // Value of s, or UINT32_MAX.
+  uint32_t Find(std::string_view s, uint64_t hash) const {
+    const size_t mask = buckets_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      const Bucket& b = buckets_[i];
+      if (b.len == kEmpty) return UINT32_MAX;
+      if (b.hash == hash && Str(b) == s) return b.value;
+    }
+  }
+  void Insert(std::string_view s, uint64_t hash, uint32_t value) {
+    if ((size_ + 1) * 2 > buckets_.size()) {
+      std::vector<Bucket> old = std::move(buckets_);
+      buckets_.assign(old.size() * 2, Bucket());
+      for (const Bucket& b : old) {
+        if (b.len != kEmpty) Place(b);
+      }
+    }
+    Bucket b;
+    b.hash = hash;
+    b.len = static_cast<uint32_t>(s.size());
+    b.value = value;
+    if (s.size() <= sizeof b.bytes) {
+      std::memcpy(b.bytes, s.data(), s.size());
+    } else {
+      const uint64_t off = strings_.size();
+      std::memcpy(b.bytes, &off, sizeof off);
+      strings_.append(s);
+    }
+    Place(b);
+    ++size_;
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct alignas(32) Bucket {
+    uint64_t hash = 0;
+    uint32_t len = kEmpty;
+    uint32_t value = 0;
+    char bytes[16] = {};  // The string, or its offset in strings_ when longer.
+  };
+  std::string_view Str(const Bucket& b) const {
+    if (b.len <= sizeof b.bytes) return std::string_view(b.bytes, b.len);
+    uint64_t off;
+    std::memcpy(&off, b.bytes, sizeof off);
+    return std::string_view(strings_.data() + off, b.len);
+  }
+  void Place(const Bucket& b) {
+    const size_t mask = buckets_.size() - 1;
+    size_t i = b.hash & mask;
+    while (buckets_[i].len != kEmpty) i = (i + 1) & mask;
+    buckets_[i] = b;
+  }
+  std::vector<Bucket> buckets_;
+  std::string strings_;
+  size_t size_ = 0;
 };
 
 // One event of a chunk in the events column family: key (doc, ordinal),
@@ -194,9 +277,64 @@ inline bool EdgeLess(const EdgeRec& x, const EdgeRec& y) {
   return x.ordinal < y.ordinal;
 }
 
+// Sorts `recs` by `less` given digit(r), a 16-bit value monotone in that
+// order: one counting-sort pass, then std::sort inside each bucket.
+template <typename T, typename Digit, typename Less>
+void BucketSort(std::vector<T>* recs, const Digit& digit, const Less& less) {
+  std::vector<uint32_t> start(size_t{1} << 16 | 1, 0);
+  for (const T& r : *recs) ++start[digit(r) + 1];
+  for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  std::vector<uint32_t> pos(start.begin(), start.end() - 1);
+  std::vector<T> out(recs->size());
+  for (const T& r : *recs) out[pos[digit(r)]++] = r;
+  std::vector<T>().swap(*recs);
+  for (size_t d = 0; d + 1 < start.size(); ++d) {
+    if (start[d + 1] - start[d] > 1) std::sort(out.begin() + start[d], out.begin() + start[d + 1], less);
+  }
+  *recs = std::move(out);
+}
+
+// Sorts edge records by EdgeLess: one counting-sort pass on a 16-bit digit
+// that is monotone in that order, then std::sort inside each bucket (ids are
+// hashes, so buckets are small except around hub actors). The digit is the
+// top bits of `a`; when `a` takes few distinct values (the relation-first
+// index) it is the rank of `a` followed by the top bits of `b`.
+void SortEdges(std::vector<EdgeRec>* recs) {
+  const size_t n = recs->size();
+  if (n < 4096) {
+    std::sort(recs->begin(), recs->end(), EdgeLess);
+    return;
+  }
+  constexpr size_t kMaxLeads = 256;
+  std::vector<uint64_t> leads;  // Sorted distinct values of `a` while few.
+  uint64_t last = 0;
+  for (const EdgeRec& r : *recs) {
+    if (!leads.empty() && r.a == last) continue;
+    last = r.a;
+    auto it = std::lower_bound(leads.begin(), leads.end(), r.a);
+    if (it != leads.end() && *it == r.a) continue;
+    if (leads.size() == kMaxLeads) {
+      leads.clear();
+      break;
+    }
+    leads.insert(it, r.a);
+  }
+  int rank_bits = 0;
+  while (!leads.empty() && (size_t{1} << rank_bits) < leads.size()) ++rank_bits;
+  const int b_bits = 16 - rank_bits;
+  auto digit = [&](const EdgeRec& r) -> uint32_t {
+    if (leads.empty()) return static_cast<uint32_t>(r.a >> 48);
+    const auto rank = static_cast<uint32_t>(std::lower_bound(leads.begin(), leads.end(), r.a) -
+                                            leads.begin());
+    return (rank << b_bits) | static_cast<uint32_t>(r.b >> (64 - b_bits));
+  };
+  BucketSort(recs, digit, EdgeLess);
+}
+
 // Everything one chunk writes to the events and edge column families.
 struct Chunk {
   size_t index = 0;
+  size_t limit = 0;  // Events that fill it.
   std::vector<EventRec> events;
   Arena event_values;
   // Distinct edge values (few: cameo, goldstein, negation, speaker), so the
@@ -320,7 +458,8 @@ struct DocExtra {
 // rare: kept in ActorRich only when set.
 struct ActorSlot {
   ActorId id = 0;
-  uint32_t name = 0;   // Entry of names_ holding the canonical name first seen.
+  uint64_t name_off = 0;  // Canonical name first seen, in actor_names_.
+  uint32_t name_len = 0;
   uint32_t code = 0;   // Value of codes_ (0: no code).
   uint32_t out = 0;    // Asserted events with this actor as source / target.
   uint32_t in = 0;
@@ -332,11 +471,11 @@ struct ActorRich {
   std::vector<std::string> aliases;
 };
 
-// Compression of the bulk SST files. LZ4 costs ~10% of the write time and
+// Compression of the bulk SST files. LZ4 was ~6% of the import's CPU and
 // the files are rewritten (with the store's LZ4) by the first compaction of
 // their L0 range anyway, so they are written uncompressed; the store is
-// larger on disk (~1.6x for edges) until that compaction. Larger blocks mean
-// fewer index entries and block finishes per byte.
+// ~1.9x larger on disk until that compaction. Larger blocks mean fewer index
+// entries and block finishes per byte (graph/README.md has the trade-off).
 constexpr rocksdb::CompressionType kBulkCompression = rocksdb::kNoCompression;
 constexpr size_t kBulkBlockSize = 16 * 1024;
 
@@ -352,7 +491,9 @@ class SstSink {
       open_ = true;
     }
     const rocksdb::Slice k = AsSlice(key), v = AsSlice(value);
-    return FromRocks(merge_ ? writer_->Merge(k, v) : writer_->Put(k, v), "writing " + path_);
+    const rocksdb::Status s = merge_ ? writer_->Merge(k, v) : writer_->Put(k, v);
+    if (s.ok()) return Status::Ok();  // No message built per entry.
+    return FromRocks(s, "writing " + path_);
   }
   // Adds the file to *files when anything was written.
   Status Finish(std::vector<std::string>* files, uint64_t* bytes) {
@@ -635,18 +776,22 @@ class RocksBulkWriter final : public BulkWriter {
     const ActorId id = ActorIdFor(name);
     auto id_of = [this](uint32_t s) { return actors_[s].id; };
     uint32_t slot = actor_index_.Find(id, id_of);
-    const uint32_t entry = names_.size();
-    names_.Insert(name, h, UINT32_MAX);  // Value fixed below.
     if (slot == UINT32_MAX) {
       slot = static_cast<uint32_t>(actors_.size());
       ActorSlot a;
       a.id = id;
-      a.name = entry;
+      a.name_off = actor_names_.size();
+      a.name_len = static_cast<uint32_t>(name.size());
+      actor_names_.append(name);
       actors_.push_back(a);
       actor_index_.Insert(id, slot, id_of);
     }
-    names_.SetValue(entry, slot);
+    names_.Insert(name, h, slot);
     return slot;
+  }
+
+  std::string_view NameOf(const ActorSlot& a) const {
+    return std::string_view(actor_names_.data() + a.name_off, a.name_len);
   }
 
   uint32_t CodeFor(std::string_view code) {
@@ -682,7 +827,7 @@ class RocksBulkWriter final : public BulkWriter {
     }
     ActorRich& r = rich_[actors_[slot].rich - 1];
     if (rec.type != ActorType::kUnknown) r.type = rec.type;
-    const std::string norm = NormalizeName(names_.StringAt(actors_[slot].name));
+    const std::string norm = NormalizeName(NameOf(actors_[slot]));
     for (const auto& alias : rec.aliases) {
       if (NormalizeName(alias) == norm) continue;
       if (std::find(r.aliases.begin(), r.aliases.end(), alias) == r.aliases.end()) {
@@ -694,7 +839,7 @@ class RocksBulkWriter final : public BulkWriter {
   ActorRecord RecordOf(const ActorSlot& a) const {
     ActorRecord rec;
     rec.id = a.id;
-    rec.name = std::string(names_.StringAt(a.name));
+    rec.name = std::string(NameOf(a));
     rec.code = code_names_[a.code];
     if (a.rich != 0) {
       rec.type = rich_[a.rich - 1].type;
@@ -735,15 +880,27 @@ class RocksBulkWriter final : public BulkWriter {
     c.events.push_back(EventRec{key.doc, key.ordinal, static_cast<uint32_t>(scratch_.size()),
                                 c.event_values.Copy(scratch_)});
 
-    scratch_.clear();
-    codec::AppendEdgeValue(&scratch_, ev.cameo, ev.goldstein, ev.negated,
-                           ev.attributed_to ? ActorIdFor(*ev.attributed_to) : 0);
-    const uint64_t vhash = Hash64(scratch_);
-    uint32_t value = c.edge_values.Find(scratch_, vhash);
-    if (value == UINT32_MAX) {
-      value = c.edge_values.size();
-      c.edge_values.Insert(scratch_, vhash, value);
+    // Consecutive events usually share their edge value (same cameo,
+    // goldstein, negation and speaker): skip encoding and hashing then.
+    if (c.index != last_value_chunk_ || ev.negated != last_negated_ ||
+        ev.goldstein != last_goldstein_ || ev.cameo != last_cameo_ ||
+        ev.attributed_to != last_attributed_) {
+      scratch_.clear();
+      codec::AppendEdgeValue(&scratch_, ev.cameo, ev.goldstein, ev.negated,
+                             ev.attributed_to ? ActorIdFor(*ev.attributed_to) : 0);
+      const uint64_t vhash = Hash64(scratch_);
+      last_value_ = c.edge_values.Find(scratch_, vhash);
+      if (last_value_ == UINT32_MAX) {
+        last_value_ = c.edge_values.size();
+        c.edge_values.Insert(scratch_, vhash, last_value_);
+      }
+      last_value_chunk_ = c.index;
+      last_negated_ = ev.negated;
+      last_goldstein_ = ev.goldstein;
+      last_cameo_ = ev.cameo;
+      last_attributed_ = ev.attributed_to;
     }
+    const uint32_t value = last_value_;
     EdgeRec e;
     e.doc = key.doc;
     e.date = d.date;
@@ -762,7 +919,7 @@ class RocksBulkWriter final : public BulkWriter {
       ++actors_[tgt].in;
     }
     ++stats_.events;
-    if (c.size() >= options_.chunk_events || c.edge_values.bytes() > (3ull << 30) ||
+    if (c.size() >= c.limit || c.edge_values.bytes() > (3ull << 30) ||
         c.event_values.bytes() > (3ull << 30)) {
       return StartFlush();
     }
@@ -774,7 +931,11 @@ class RocksBulkWriter final : public BulkWriter {
   std::unique_ptr<Chunk> NewChunk() {
     auto c = std::make_unique<Chunk>();
     c->index = chunks_started_++;
-    c->Reserve(options_.chunk_events);
+    // The first chunks are smaller (1/4, 1/2 of chunk_events), so writing
+    // starts early and overlaps parsing even for loads of one chunk's size.
+    const size_t shift = c->index < 2 ? 2 - c->index : 0;
+    c->limit = std::max<size_t>(1, options_.chunk_events >> shift);
+    c->Reserve(c->limit);
     return c;
   }
 
@@ -789,7 +950,10 @@ class RocksBulkWriter final : public BulkWriter {
     if (cur_->size() == 0) return Status::Ok();
     flushing_ = std::move(cur_);
     flush_result_ = Written();
-    flusher_ = std::thread([this] { flush_result_.status = WriteChunk(*flushing_, &flush_result_); });
+    flusher_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "kg-bulk-write");
+      flush_result_.status = WriteChunk(*flushing_, &flush_result_);
+    });
     if (!finished_) cur_ = NewChunk();
     return Status::Ok();
   }
@@ -821,6 +985,7 @@ class RocksBulkWriter final : public BulkWriter {
     Written parts[4];
     std::atomic<size_t> next{0};
     auto work = [&] {
+      pthread_setname_np(pthread_self(), "kg-bulk-write");
       for (size_t i = next++; i < 4; i = next++) {
         parts[i].status = i == 0 ? WriteEvents(chunk, &parts[i]) : WriteEdges(chunk, i - 1, &parts[i]);
       }
@@ -841,9 +1006,15 @@ class RocksBulkWriter final : public BulkWriter {
 
   Status WriteEvents(Chunk& chunk, Written* out) {
     auto& recs = chunk.events;
-    std::sort(recs.begin(), recs.end(), [](const EventRec& a, const EventRec& b) {
+    auto less = [](const EventRec& a, const EventRec& b) {
       return a.doc != b.doc ? a.doc < b.doc : a.ordinal < b.ordinal;
-    });
+    };
+    if (recs.size() < 4096) {
+      std::sort(recs.begin(), recs.end(), less);
+    } else {
+      // Document keys are hashes: their top bits spread the buckets evenly.
+      BucketSort(&recs, [](const EventRec& r) { return static_cast<uint32_t>(r.doc >> 48); }, less);
+    }
     SstSink sink(sst_options_[kEvents].get(), PathFor(chunk.index, kEvents), false);
     char key[codec::kEventKeySize];
     // Values are read in key order, i.e. randomly: prefetch a few ahead.
@@ -868,7 +1039,7 @@ class RocksBulkWriter final : public BulkWriter {
     const codec::EdgeOrder order = kOrders[order_index];
     const Column column = kColumns[order_index];
     auto& recs = chunk.edges[order_index];
-    std::sort(recs.begin(), recs.end(), EdgeLess);
+    SortEdges(&recs);
     SstSink sink(sst_options_[column].get(), PathFor(chunk.index, column), false);
     const bool pairs = order == codec::EdgeOrder::kRel;
     SstSink counts(sst_options_[kCounts].get(), PathFor(chunk.index, kCounts, "-pairs"), true);
@@ -917,13 +1088,20 @@ class RocksBulkWriter final : public BulkWriter {
     // Documents by key. The index is not needed any more.
     doc_index_.Release();
     actor_index_.Release();
-    std::sort(docs_.begin(), docs_.end(),
-              [](const DocSlot& a, const DocSlot& b) { return a.key < b.key; });
+    auto by_key = [](const DocSlot& a, const DocSlot& b) { return a.key < b.key; };
+    if (docs_.size() < 4096) {
+      std::sort(docs_.begin(), docs_.end(), by_key);
+    } else {
+      BucketSort(&docs_, [](const DocSlot& d) { return static_cast<uint32_t>(d.key >> 48); }, by_key);
+    }
     {
       SstSink sink(sst_options_[kDocs].get(), PathFor(chunks_started_, kDocs), false);
       std::string value;
       const DocExtra none;
-      for (const DocSlot& d : docs_) {
+      for (size_t i = 0; i < docs_.size(); ++i) {
+        // Ids were stored in arrival order and are read in key order.
+        if (i + 16 < docs_.size()) __builtin_prefetch(doc_strings_.data() + docs_[i + 16].id_off);
+        const DocSlot& d = docs_[i];
         if (d.unchanged) continue;
         value.clear();
         const DocExtra& x = d.extra != kNoExtra ? doc_extras_[d.extra - 1] : none;
@@ -1076,7 +1254,8 @@ class RocksBulkWriter final : public BulkWriter {
   std::vector<ActorSlot> actors_;
   std::vector<ActorRich> rich_;
   SlotIndex actor_index_;
-  Interner names_;  // Canonical names -> actor slot.
+  NameMap names_;  // Canonical names as given -> actor slot.
+  std::string actor_names_;
   Interner codes_;  // Actor codes -> index in code_names_.
   std::vector<std::string> code_names_;
   Interner relation_names_;  // Relation as given -> index in relations_.
@@ -1087,6 +1266,13 @@ class RocksBulkWriter final : public BulkWriter {
   std::vector<std::string> files_[kNumColumns];
   BulkLoadStats stats_;
   std::string scratch_;
+  // The last edge value's fields and its entry in the chunk's edge values.
+  size_t last_value_chunk_ = SIZE_MAX;
+  uint32_t last_value_ = 0;
+  bool last_negated_ = false;
+  double last_goldstein_ = 0;
+  std::string last_cameo_;
+  std::optional<std::string> last_attributed_;
 
   // Chunks: the one being filled and the one being written.
   std::unique_ptr<Chunk> cur_;

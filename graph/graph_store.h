@@ -119,6 +119,8 @@ class GraphReader {
   virtual Status ScanRelations(const RelationVisitor& visit) const = 0;
 
   virtual Result<std::optional<DocumentMeta>> GetDocument(std::string_view doc_id) const = 0;
+  // Number of events the document's record says it holds; nullopt if absent.
+  virtual Result<std::optional<uint32_t>> GetDocumentEventCount(std::string_view doc_id) const = 0;
   virtual Status ScanDocuments(const DocumentVisitor& visit) const = 0;
 
   // Pair counts of one relation (or all relations when unset), unordered.

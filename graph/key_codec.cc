@@ -499,12 +499,6 @@ void AppendDouble(std::string* dst, double d) {
   PutFixed64BE(dst, bits);
 }
 
-void AppendActorRef(std::string* dst, const ActorRef& a) {
-  AppendStr(dst, a.text);
-  AppendStr(dst, a.name);
-  AppendStr(dst, a.code);
-}
-
 void Store32BE(char* p, uint32_t v) {
   p[0] = static_cast<char>(v >> 24);
   p[1] = static_cast<char>(v >> 16);
@@ -564,27 +558,63 @@ void AppendEdgeValue(std::string* dst, std::string_view cameo, double goldstein,
 
 void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, ActorId source_id,
                        RelationId relation_id, ActorId target_id, const Event& ev) {
-  dst->push_back(static_cast<char>(kEventValueTag));
-  AppendStr(dst, doc_id);
-  AppendVarint(dst, static_cast<uint32_t>(date));
-  PutFixed64BE(dst, source_id);
-  PutFixed64BE(dst, relation_id);
-  PutFixed64BE(dst, target_id);
-  AppendActorRef(dst, ev.source);
-  AppendStr(dst, ev.relation);
-  AppendStr(dst, ev.cameo);
-  AppendDouble(dst, ev.goldstein);
-  AppendActorRef(dst, ev.target);
-  dst->push_back(static_cast<char>((ev.negated ? 1 : 0) | (ev.attributed_to ? 2 : 0)));
-  AppendStr(dst, ev.modality);
-  if (ev.attributed_to) AppendStr(dst, *ev.attributed_to);
-  AppendVarint(dst, ev.mentions.size());
-  for (const Mention& m : ev.mentions) {
-    AppendVarint(dst, m.sentence);
-    AppendVarint(dst, m.begin);
-    AppendVarint(dst, m.end);
-    AppendStr(dst, m.quote);
+  // One resize to an upper bound, then raw writes: this runs once per event
+  // of a bulk load. Same bytes as ValueWriter (varints, length-prefixed strings).
+  size_t bound = 1 + 10 + doc_id.size() + 5 + 24 + 10 + ev.relation.size() + 10 +
+                 ev.cameo.size() + 8 + 1 + 10 + ev.modality.size() + 10;
+  for (const ActorRef* a : {&ev.source, &ev.target}) {
+    bound += 30 + a->text.size() + a->name.size() + a->code.size();
   }
+  if (ev.attributed_to) bound += 10 + ev.attributed_to->size();
+  for (const Mention& m : ev.mentions) bound += 40 + m.quote.size();
+  const size_t start = dst->size();
+  dst->resize(start + bound);
+  char* p = dst->data() + start;
+  auto varint = [&p](uint64_t v) {
+    while (v >= 0x80) {
+      *p++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+  };
+  auto str = [&p, &varint](std::string_view s) {
+    varint(s.size());
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  auto fixed64 = [&p](uint64_t v) {
+    Store64BE(p, v);
+    p += 8;
+  };
+  auto actor = [&str](const ActorRef& a) {
+    str(a.text);
+    str(a.name);
+    str(a.code);
+  };
+  *p++ = static_cast<char>(kEventValueTag);
+  str(doc_id);
+  varint(static_cast<uint32_t>(date));
+  fixed64(source_id);
+  fixed64(relation_id);
+  fixed64(target_id);
+  actor(ev.source);
+  str(ev.relation);
+  str(ev.cameo);
+  uint64_t bits;
+  std::memcpy(&bits, &ev.goldstein, sizeof bits);
+  fixed64(bits);
+  actor(ev.target);
+  *p++ = static_cast<char>((ev.negated ? 1 : 0) | (ev.attributed_to ? 2 : 0));
+  str(ev.modality);
+  if (ev.attributed_to) str(*ev.attributed_to);
+  varint(ev.mentions.size());
+  for (const Mention& m : ev.mentions) {
+    varint(m.sentence);
+    varint(m.begin);
+    varint(m.end);
+    str(m.quote);
+  }
+  dst->resize(static_cast<size_t>(p - dst->data()));
 }
 
 void AppendDocRecord(std::string* dst, std::string_view id, std::string_view title,

@@ -297,6 +297,16 @@ class RocksGraphReader final : public GraphReader {
     return std::optional<DocumentMeta>(std::move(rec.meta));
   }
 
+  Result<std::optional<uint32_t>> GetDocumentEventCount(std::string_view doc_id) const override {
+    std::string value;
+    auto s = h_->db->Get(ReadOpts(), h_->cfs[kDocs], codec::DocKeyBytes(DocKeyFor(doc_id)), &value);
+    if (s.IsNotFound()) return std::optional<uint32_t>();
+    KG_RETURN_IF_ERROR(FromRocks(s, "reading document"));
+    KG_ASSIGN_OR_RETURN(codec::DocRecord rec, codec::DecodeDocRecord(value));
+    if (rec.meta.id != doc_id) return std::optional<uint32_t>();
+    return std::optional<uint32_t>(rec.event_count);
+  }
+
   Status ScanDocuments(const DocumentVisitor& visit) const override {
     return ScanPrefix(kDocs, "", [&](std::string_view, std::string_view value) -> Result<bool> {
       KG_ASSIGN_OR_RETURN(codec::DocRecord rec, codec::DecodeDocRecord(value));
@@ -755,6 +765,26 @@ Status CheckFormatVersion(rocksdb::DB* db, const std::vector<rocksdb::ColumnFami
   return Status::Ok();
 }
 
+// True when every entry of `dir` is a file RocksDB writes while creating a
+// database (LOCK, LOG, IDENTITY, MANIFEST-*, OPTIONS-*, *.log, *.sst, *.dbtmp):
+// a creation killed before CURRENT was written, which is safe to redo.
+bool OnlyRocksDbFiles(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    auto starts = [&](std::string_view p) { return name.rfind(p, 0) == 0; };
+    auto ends = [&](std::string_view p) {
+      return name.size() >= p.size() && name.compare(name.size() - p.size(), p.size(), p) == 0;
+    };
+    if (!entry.is_regular_file(ec)) return false;
+    if (!(name == "LOCK" || starts("LOG") || name == "IDENTITY" || starts("MANIFEST-") ||
+          starts("OPTIONS-") || ends(".log") || ends(".sst") || ends(".dbtmp"))) {
+      return false;
+    }
+  }
+  return !ec;
+}
+
 }  // namespace
 
 EdgeIndex ChooseEdgeIndex(const EdgeScanSpec& spec) {
@@ -782,7 +812,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
     return Status::InvalidArgument("store path '" + options.path + "' is not a directory");
   }
   if (!exists) {
-    if (fs::exists(path, ec) && !fs::is_empty(path, ec)) {
+    if (fs::exists(path, ec) && !fs::is_empty(path, ec) && !OnlyRocksDbFiles(path)) {
       return Status::Incompatible("'" + options.path + "' exists, is not empty and is not a kg store");
     }
     if (options.read_only || !options.create_if_missing) {

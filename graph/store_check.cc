@@ -257,6 +257,22 @@ class Checker {
       return true;
     });
     KG_RETURN_IF_ERROR(Absorb(scanned, "events"));
+    // Each document holds exactly the number of events its record says (a
+    // replaced document whose new events never arrived shows up here).
+    std::map<DocKey, uint32_t> seen;
+    for (const auto& [key, info] : events_) ++seen[key.doc];
+    for (const auto& [key, id] : doc_ids_) {
+      auto recorded = reader_.GetDocumentEventCount(id);
+      if (!recorded.ok()) {
+        KG_RETURN_IF_ERROR(Absorb(recorded.status(), "docs"));
+        continue;
+      }
+      uint32_t have = seen.count(key) ? seen[key] : 0;
+      if (*recorded && **recorded != have) {
+        Problem("docs: document '" + id + "' records " + std::to_string(**recorded) +
+                " events but " + std::to_string(have) + " are stored");
+      }
+    }
     std::sort(events_.begin(), events_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 1; i < events_.size(); ++i) {

@@ -304,9 +304,9 @@ Status BidirectionalPath(GraphContext& ctx, ActorId from, ActorId to, const Edge
     me.frontier = std::move(next);
     me.depth = level;
     if (best != INT32_MAX) break;
-    // The estimate reads one counter per frontier actor, at most 512 of them
-    // (a larger frontier is scaled up from its first 512).
-    constexpr size_t kSample = 512;
+    // The estimate reads one counter per frontier actor, at most 64 of them
+    // (a larger frontier is scaled up from its first 64).
+    constexpr size_t kSample = 64;
     me.cost = 0;
     const size_t sampled = std::min(kSample, me.frontier.size());
     for (size_t i = 0; i < sampled; ++i) {

@@ -431,6 +431,7 @@ Value Eval(const Expr& e, EvalEnv& env) {
 struct Accumulator {
   int64_t count = 0;
   std::set<Value> distinct;
+  std::unordered_set<int64_t> distinct_ids;  // count(DISTINCT node): actor ids.
   bool any = false;
   bool all_int = true;
   int64_t int_sum = 0;
@@ -445,6 +446,12 @@ void Accumulate(const Expr& agg, const Value& v, Accumulator* acc) {
     return;
   }
   if (v.is_null()) return;
+  if (agg.distinct && agg.name == "count" && v.kind() == Value::Kind::kInt &&
+      agg.args[0]->kind == ExprKind::kVariable && agg.args[0]->var_kind == VarKind::kNode) {
+    // Node ids from Emit: a flat set instead of a tree of Values.
+    if (acc->distinct_ids.insert(v.AsInt()).second) ++acc->count;
+    return;
+  }
   if (agg.distinct) {
     if (!acc->distinct.insert(v).second) return;
   }

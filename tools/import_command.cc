@@ -130,7 +130,7 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       std::fprintf(stderr,
                    "kg import: %llu edges from %.1f MB in %.2f s (%.0f edges/s): %llu documents "
                    "new, %llu replaced; %llu actors; %llu SST files (%.1f MB) in %llu chunks; "
-                   "sort+write %.2f s, ingest %.2f s\n",
+                   "waited %.2f s for sorting+writing, ingest %.2f s\n",
                    static_cast<unsigned long long>(rows), bytes / 1e6, secs,
                    secs > 0 ? rows / secs : 0.0,
                    static_cast<unsigned long long>(stats->documents_added),
