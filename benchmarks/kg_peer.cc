@@ -98,13 +98,20 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Die("missing value for " + std::string(argv[i]));
       return argv[++i];
     };
-    if (!std::strcmp(argv[i], "--edges")) edges_path = next();
-    else if (!std::strcmp(argv[i], "--pairs")) pairs_path = next();
-    else if (!std::strcmp(argv[i], "--reps")) reps = std::stoi(next());
-    else if (!std::strcmp(argv[i], "--keep")) keep = true;
-    else if (!std::strcmp(argv[i], "--db")) db_dir = next();
-    else if (!std::strcmp(argv[i], "--only")) only = next();
-    else Die(std::string("unknown argument ") + argv[i]);
+    if (!std::strcmp(argv[i], "--edges"))
+      edges_path = next();
+    else if (!std::strcmp(argv[i], "--pairs"))
+      pairs_path = next();
+    else if (!std::strcmp(argv[i], "--reps"))
+      reps = std::stoi(next());
+    else if (!std::strcmp(argv[i], "--keep"))
+      keep = true;
+    else if (!std::strcmp(argv[i], "--db"))
+      db_dir = next();
+    else if (!std::strcmp(argv[i], "--only"))
+      only = next();
+    else
+      Die(std::string("unknown argument ") + argv[i]);
   }
   if (edges_path.empty()) Die("--edges FILE is required");
   if (pairs_path.empty()) pairs_path = edges_path + ".pairs.tsv";
@@ -114,8 +121,9 @@ int main(int argc, char** argv) {
     return ("," + only + ",").find("," + q + ",") != std::string::npos;
   };
   const bool reuse = !db_dir.empty();
-  const fs::path dir = reuse ? fs::path(db_dir)
-                             : fs::temp_directory_path() / ("peer-kg-" + std::to_string(::getpid()));
+  const fs::path dir = reuse
+                           ? fs::path(db_dir)
+                           : fs::temp_directory_path() / ("peer-kg-" + std::to_string(::getpid()));
   if (!reuse) {
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -131,31 +139,36 @@ int main(int argc, char** argv) {
   // (a) load: parse + bulk SST write + ingest, as `kg import`.
   const auto t0 = Clock::now();
   if (!reuse) {
-  auto coder = Check(kg::ingest::CameoCoder::Load(KG_DEFAULT_DATA_DIR));
-  {
-    auto writer = Check(store->NewBulkWriter(kg::BulkLoadOptions()));
-    auto reader = Check(kg::ingest::EventTableReader::Open(edges_path, kg::ingest::TableFormat::kTsv, &coder));
-    kg::ingest::TableRow row;
-    std::string error;
-    for (;;) {
-      auto outcome = reader->Next(&row, &error);
-      if (outcome == kg::ingest::RowOutcome::kEnd) break;
-      if (outcome != kg::ingest::RowOutcome::kRow) Die(edges_path + ":" + std::to_string(reader->line()) + ": " + error);
-      Check(writer->AppendEvent(row.doc, row.event));
+    auto coder = Check(kg::ingest::CameoCoder::Load(KG_DEFAULT_DATA_DIR));
+    {
+      auto writer = Check(store->NewBulkWriter(kg::BulkLoadOptions()));
+      auto reader = Check(
+          kg::ingest::EventTableReader::Open(edges_path, kg::ingest::TableFormat::kTsv, &coder));
+      kg::ingest::TableRow row;
+      std::string error;
+      for (;;) {
+        auto outcome = reader->Next(&row, &error);
+        if (outcome == kg::ingest::RowOutcome::kEnd) break;
+        if (outcome != kg::ingest::RowOutcome::kRow)
+          Die(edges_path + ":" + std::to_string(reader->line()) + ": " + error);
+        Check(writer->AppendEvent(row.doc, row.event));
+      }
+      auto stats = Check(writer->Finish());
+      std::fprintf(stderr,
+                   "[kg] bulk: %llu events, %llu documents, %llu SST files, sort+write %.2f s, "
+                   "ingest %.2f s\n",
+                   static_cast<unsigned long long>(stats.events),
+                   static_cast<unsigned long long>(stats.documents_added),
+                   static_cast<unsigned long long>(stats.sst_files), stats.sort_write_seconds,
+                   stats.ingest_seconds);
     }
-    auto stats = Check(writer->Finish());
-    std::fprintf(stderr, "[kg] bulk: %llu events, %llu documents, %llu SST files, sort+write %.2f s, ingest %.2f s\n",
-                 static_cast<unsigned long long>(stats.events),
-                 static_cast<unsigned long long>(stats.documents_added),
-                 static_cast<unsigned long long>(stats.sst_files), stats.sort_write_seconds,
-                 stats.ingest_seconds);
-  }
   }
   const double load_s = Secs(t0);
   auto reader = store->NewReader();
   const auto totals = Check(reader->Stats());
   std::fprintf(stderr, "[kg] loaded %lld edges / %lld actors in %.3fs\n",
-               static_cast<long long>(totals.events), static_cast<long long>(totals.actors), load_s);
+               static_cast<long long>(totals.events), static_cast<long long>(totals.actors),
+               load_s);
 
   kg::query::QueryOptions qopts;
   qopts.row_limit = 10'000'000;
@@ -172,37 +185,42 @@ int main(int argc, char** argv) {
 
   // (b) count edges with relation accuse.
   int64_t accuse = 0;
-  if (want("b")) timings["b_accuse_count"] = Timed(reps, [&] {
-    auto t = query_rows("MATCH (a)-[r:accuse]->(b) RETURN count(*) AS n");
-    accuse = t.rows.at(0).at(0).AsInt();
-  });
+  if (want("b"))
+    timings["b_accuse_count"] = Timed(reps, [&] {
+      auto t = query_rows("MATCH (a)-[r:accuse]->(b) RETURN count(*) AS n");
+      accuse = t.rows.at(0).at(0).AsInt();
+    });
   results["b_accuse_count"] = std::to_string(accuse);
 
   // (c) top-10 accusers by count, ties by name.
   std::string top10 = "[]";
-  if (want("c")) timings["c_top10_accusers"] = Timed(reps, [&] {
-    auto t = query_rows(
-        "MATCH (a)-[r:accuse]->(b) RETURN a.name AS name, count(*) AS n ORDER BY n DESC, name LIMIT 10");
-    rapidjson::StringBuffer sb;
-    Writer w(sb);
-    w.StartArray();
-    for (const auto& r : t.rows) {
+  if (want("c"))
+    timings["c_top10_accusers"] = Timed(reps, [&] {
+      auto t = query_rows(
+          "MATCH (a)-[r:accuse]->(b) RETURN a.name AS name, count(*) AS n ORDER BY n DESC, name "
+          "LIMIT 10");
+      rapidjson::StringBuffer sb;
+      Writer w(sb);
       w.StartArray();
-      w.String(r[0].AsString().c_str());
-      w.Int64(r[1].AsInt());
+      for (const auto& r : t.rows) {
+        w.StartArray();
+        w.String(r[0].AsString().c_str());
+        w.Int64(r[1].AsInt());
+        w.EndArray();
+      }
       w.EndArray();
-    }
-    w.EndArray();
-    top10 = sb.GetString();
-  });
+      top10 = sb.GetString();
+    });
   results["c_top10_accusers"] = top10;
 
   // (f) distinct actors who accused Russia.
   int64_t russia = 0;
-  if (want("f")) timings["f_who_accused_russia"] = Timed(reps, [&] {
-    auto t = query_rows("MATCH (a)-[r:accuse]->(b {name: 'Russia'}) RETURN count(DISTINCT a) AS n");
-    russia = t.rows.at(0).at(0).AsInt();
-  });
+  if (want("f"))
+    timings["f_who_accused_russia"] = Timed(reps, [&] {
+      auto t =
+          query_rows("MATCH (a)-[r:accuse]->(b {name: 'Russia'}) RETURN count(DISTINCT a) AS n");
+      russia = t.rows.at(0).at(0).AsInt();
+    });
   results["f_who_accused_russia"] = std::to_string(russia);
 
   // hub: highest out-degree, ties by name, from the maintained out-degree
@@ -210,34 +228,36 @@ int main(int argc, char** argv) {
   // iterator over the counter prefix, names read only for the tied leaders.
   std::string hub_name;
   int64_t hub_degree = -1;
-  if (want("hub") || want("d")) timings["hub_top_outdegree"] = Timed(reps, [&] {
-    hub_name.clear();
-    hub_degree = -1;
-    std::vector<kg::ActorId> leaders;
-    Check(reader->ScanDegrees(/*out=*/true, [&](kg::ActorId id, int64_t n) {
-      if (n > hub_degree) {
-        hub_degree = n;
-        leaders.clear();
+  if (want("hub") || want("d"))
+    timings["hub_top_outdegree"] = Timed(reps, [&] {
+      hub_name.clear();
+      hub_degree = -1;
+      std::vector<kg::ActorId> leaders;
+      Check(reader->ScanDegrees(/*out=*/true, [&](kg::ActorId id, int64_t n) {
+        if (n > hub_degree) {
+          hub_degree = n;
+          leaders.clear();
+        }
+        if (n == hub_degree) leaders.push_back(id);
+        return true;
+      }));
+      for (const auto& rec : Check(reader->GetActors(leaders))) {
+        if (rec && (hub_name.empty() || rec->name < hub_name)) hub_name = rec->name;
       }
-      if (n == hub_degree) leaders.push_back(id);
-      return true;
-    }));
-    for (const auto& rec : Check(reader->GetActors(leaders))) {
-      if (rec && (hub_name.empty() || rec->name < hub_name)) hub_name = rec->name;
-    }
-  });
+    });
   results["hub_top_outdegree"] = "[\"" + hub_name + "\", " + std::to_string(hub_degree) + "]";
 
   // (d) distinct actors 1..2 hops out of the hub (hub excluded).
   size_t two_hop = 0;
-  if (want("d")) timings["d_2hop_distinct"] = Timed(reps, [&] {
-    kg::query::NeighborOptions n;
-    n.hops = 2;
-    n.direction = kg::query::Direction::kOut;
-    n.filter.include_negated = true;
-    auto t = Check(kg::query::Neighbors(*reader, hub_name, n, qopts));
-    two_hop = t.rows.size();
-  });
+  if (want("d"))
+    timings["d_2hop_distinct"] = Timed(reps, [&] {
+      kg::query::NeighborOptions n;
+      n.hops = 2;
+      n.direction = kg::query::Direction::kOut;
+      n.filter.include_negated = true;
+      auto t = Check(kg::query::Neighbors(*reader, hub_name, n, qopts));
+      two_hop = t.rows.size();
+    });
   results["d_2hop_distinct"] = std::to_string(two_hop);
 
   // (e) directed shortest hop count for the pairs, length <= 6.
@@ -281,32 +301,49 @@ int main(int argc, char** argv) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
   w.StartObject();
-  w.Key("peer"); w.String("kg");
-  w.Key("version"); w.String("0.1.0");
-  w.Key("runtime"); w.String("C++20, RocksDB 7.8");
-  w.Key("edges_file"); w.String(fs::path(edges_path).filename().c_str());
-  w.Key("threads"); w.Int(2);
-  w.Key("load_s"); w.Double(R6(load_s));
-  w.Key("edges_loaded"); w.Int64(totals.events);
-  w.Key("actors_loaded"); w.Int64(totals.actors);
-  w.Key("sp_algo"); w.String("kg FindPaths (BFS over the edge indexes)");
+  w.Key("peer");
+  w.String("kg");
+  w.Key("version");
+  w.String("0.1.0");
+  w.Key("runtime");
+  w.String("C++20, RocksDB 7.8");
+  w.Key("edges_file");
+  w.String(fs::path(edges_path).filename().c_str());
+  w.Key("threads");
+  w.Int(2);
+  w.Key("load_s");
+  w.Double(R6(load_s));
+  w.Key("edges_loaded");
+  w.Int64(totals.events);
+  w.Key("actors_loaded");
+  w.Int64(totals.actors);
+  w.Key("sp_algo");
+  w.String("kg FindPaths (BFS over the edge indexes)");
   w.Key("timings");
   w.StartObject();
   for (const auto& [name, t] : timings) {
     w.Key(name.c_str());
     w.StartObject();
-    w.Key("first_s"); w.Double(R6(t.first));
-    w.Key("median_s"); w.Double(R6(t.median));
-    w.Key("min_s"); w.Double(R6(t.min));
+    w.Key("first_s");
+    w.Double(R6(t.first));
+    w.Key("median_s");
+    w.Double(R6(t.median));
+    w.Key("min_s");
+    w.Double(R6(t.min));
     w.EndObject();
   }
   w.Key("e_shortest_paths");
   w.StartObject();
-  w.Key("pairs"); w.Int(static_cast<int>(pairs.size()));
-  w.Key("total_s"); w.Double(R6(te));
-  w.Key("p50_s"); w.Double(per.empty() ? 0 : R6(per[per.size() / 2]));
-  w.Key("p95_s"); w.Double(per.empty() ? 0 : R6(per[std::min(per.size() - 1, per.size() * 95 / 100)]));
-  w.Key("max_s"); w.Double(per.empty() ? 0 : R6(per.back()));
+  w.Key("pairs");
+  w.Int(static_cast<int>(pairs.size()));
+  w.Key("total_s");
+  w.Double(R6(te));
+  w.Key("p50_s");
+  w.Double(per.empty() ? 0 : R6(per[per.size() / 2]));
+  w.Key("p95_s");
+  w.Double(per.empty() ? 0 : R6(per[std::min(per.size() - 1, per.size() * 95 / 100)]));
+  w.Key("max_s");
+  w.Double(per.empty() ? 0 : R6(per.back()));
   w.EndObject();
   w.EndObject();
   w.Key("results");
@@ -317,8 +354,10 @@ int main(int argc, char** argv) {
   }
   w.Key("e_shortest_paths");
   w.StartObject();
-  w.Key("found"); w.Int(found);
-  w.Key("len_sum"); w.Int(len_sum);
+  w.Key("found");
+  w.Int(found);
+  w.Key("len_sum");
+  w.Int(len_sum);
   w.Key("len_hist");
   w.StartObject();
   for (const auto& [len, n] : hist) {
@@ -330,14 +369,18 @@ int main(int argc, char** argv) {
   w.EndObject();
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  w.Key("peak_rss_mb"); w.Int64(ru.ru_maxrss / 1024);
+  w.Key("peak_rss_mb");
+  w.Int64(ru.ru_maxrss / 1024);
   reader.reset();
   Check(store->Flush());
   store.reset();
-  w.Key("db_bytes"); w.Uint64(DirBytes(dir));
+  w.Key("db_bytes");
+  w.Uint64(DirBytes(dir));
   w.EndObject();
   std::printf("%s\n", sb.GetString());
-  if (!keep) fs::remove_all(dir);
-  else std::fprintf(stderr, "[kg] kept store at %s\n", (dir / "db").c_str());
+  if (!keep)
+    fs::remove_all(dir);
+  else
+    std::fprintf(stderr, "[kg] kept store at %s\n", (dir / "db").c_str());
   return 0;
 }

@@ -32,8 +32,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const bool text = (data[0] & 1) != 0;
-  const std::string path =
-      kg::fuzz::WriteScratch(data + 1, size - 1, text ? ".txt" : ".jsonl");
+  const std::string path = kg::fuzz::WriteScratch(data + 1, size - 1, text ? ".txt" : ".jsonl");
   kg::ReaderOptions reader_options;
   reader_options.max_record_bytes = 1 << 16;  // Exercise the cap.
   auto reader = kg::ArticleReader::Open(path, reader_options);

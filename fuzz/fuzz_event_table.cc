@@ -32,9 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     kg::ingest::TableFormat format;
     const char* suffix;
   } kModes[] = {
-      {kg::ingest::TableFormat::kAuto, ".tsv"},   {kg::ingest::TableFormat::kTsv, ".tsv"},
+      {kg::ingest::TableFormat::kAuto, ".tsv"},    {kg::ingest::TableFormat::kTsv, ".tsv"},
       {kg::ingest::TableFormat::kJsonl, ".jsonl"}, {kg::ingest::TableFormat::kGdelt, ".csv"},
-      {kg::ingest::TableFormat::kAuto, ".jsonl"}, {kg::ingest::TableFormat::kAuto, ".CSV"},
+      {kg::ingest::TableFormat::kAuto, ".jsonl"},  {kg::ingest::TableFormat::kAuto, ".CSV"},
       {kg::ingest::TableFormat::kAuto, ".export"}, {kg::ingest::TableFormat::kAuto, ".txt"},
   };
   const auto& mode = kModes[data[0] % (sizeof(kModes) / sizeof(kModes[0]))];

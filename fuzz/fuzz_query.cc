@@ -83,7 +83,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   Put(store->get(), "doc-4", 17100, {});
   g_store = std::move(store).value().release();
   // The directory is removed when the process exits normally.
-  std::atexit([] { std::filesystem::remove_all("/tmp/kg_fuzz_query_" + std::to_string(getpid())); });
+  std::atexit(
+      [] { std::filesystem::remove_all("/tmp/kg_fuzz_query_" + std::to_string(getpid())); });
   return 0;
 }
 

@@ -42,7 +42,6 @@
 #include <optional>
 #include <pthread.h>
 #include <thread>
-#include <unordered_map>
 
 #include "graph/date.h"
 #include "graph/ids.h"
@@ -144,7 +143,6 @@ class Interner {
     entries_.push_back(e);
     Place(hash, entries_.size());
   }
-  void SetValue(uint32_t entry, uint32_t value) { entries_[entry].value = value; }
   // Valid until the next Insert.
   std::string_view StringAt(uint32_t entry) const { return Str(entries_[entry]); }
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
@@ -343,7 +341,9 @@ struct Chunk {
   std::vector<EdgeRec> edges[3];  // kOut, kIn, kRel orders.
 
   void Reserve(size_t n) {
-    // Virtual reservations: untouched pages cost no memory.
+    // Virtual reservations (untouched pages cost no memory), capped so a huge
+    // --chunk does not ask for more address space than the machine has.
+    n = std::min<size_t>(n, size_t{1} << 21);
     events.reserve(n);
     for (auto& e : edges) e.reserve(n);
   }

@@ -45,7 +45,8 @@ Result<Date> ParseIsoDate(std::string_view text) {
     ok = ParseDigits(text, 0, 4, &y) && ParseDigits(text, 4, 2, &m) && ParseDigits(text, 6, 2, &d);
   }
   if (!ok || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
-    return Status::InvalidArgument("not an ISO 8601 date: '" + std::string(text.substr(0, 40)) + "'");
+    return Status::InvalidArgument("not an ISO 8601 date: '" + std::string(text.substr(0, 40)) +
+                                   "'");
   }
   return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }

@@ -148,16 +148,16 @@ struct BulkLoadOptions {
 
 struct BulkLoadStats {
   uint64_t documents_added = 0;
-  uint64_t documents_replaced = 0;    // Already in the store: old events removed.
-  uint64_t documents_unchanged = 0;   // PutDocument with the stored content hash.
-  uint64_t events = 0;                // Events written.
-  uint64_t events_removed = 0;        // Old events of replaced documents.
-  uint64_t actors = 0;                // Actor records written (new or merged).
+  uint64_t documents_replaced = 0;   // Already in the store: old events removed.
+  uint64_t documents_unchanged = 0;  // PutDocument with the stored content hash.
+  uint64_t events = 0;               // Events written.
+  uint64_t events_removed = 0;       // Old events of replaced documents.
+  uint64_t actors = 0;               // Actor records written (new or merged).
   uint64_t chunks = 0;
   uint64_t sst_files = 0;
   uint64_t sst_bytes = 0;
-  double sort_write_seconds = 0;      // Sorting and writing SST files (wall).
-  double ingest_seconds = 0;          // IngestExternalFiles.
+  double sort_write_seconds = 0;  // Sorting and writing SST files (wall).
+  double ingest_seconds = 0;      // IngestExternalFiles.
 };
 
 // Writes many documents as sorted SST files that are ingested into the store

@@ -279,7 +279,8 @@ std::string DegreeKey(bool out, ActorId actor) {
 std::string DegreePrefix(bool out) { return std::string(1, out ? 'O' : 'I'); }
 
 Status DecodeDegreeKey(std::string_view key, ActorId* actor) {
-  if (key.size() != 9 || (key[0] != 'O' && key[0] != 'I')) return Status::Corruption("bad degree key");
+  if (key.size() != 9 || (key[0] != 'O' && key[0] != 'I'))
+    return Status::Corruption("bad degree key");
   *actor = DecodeFixed64BE(key.data() + 1);
   return Status::Ok();
 }
@@ -466,10 +467,10 @@ std::string EncodeCounter(int64_t value) {
 Result<int64_t> DecodeCounter(std::string_view bytes) {
   if (bytes.size() != 8) return Status::Corruption("counter must be 8 bytes");
   uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    u |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
   return static_cast<int64_t>(u);
 }
-
 
 // --- Bulk-load encoders ---
 // Must stay byte-identical to the encoders above (tests/graph/bulk_load_test.cc
@@ -560,8 +561,8 @@ void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, Act
                        RelationId relation_id, ActorId target_id, const Event& ev) {
   // One resize to an upper bound, then raw writes: this runs once per event
   // of a bulk load. Same bytes as ValueWriter (varints, length-prefixed strings).
-  size_t bound = 1 + 10 + doc_id.size() + 5 + 24 + 10 + ev.relation.size() + 10 +
-                 ev.cameo.size() + 8 + 1 + 10 + ev.modality.size() + 10;
+  size_t bound = 1 + 10 + doc_id.size() + 5 + 24 + 10 + ev.relation.size() + 10 + ev.cameo.size() +
+                 8 + 1 + 10 + ev.modality.size() + 10;
   for (const ActorRef* a : {&ev.source, &ev.target}) {
     bound += 30 + a->text.size() + a->name.size() + a->code.size();
   }

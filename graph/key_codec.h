@@ -116,7 +116,6 @@ Result<ActorRecord> DecodeActorRecord(std::string_view bytes);
 std::string EncodeCounter(int64_t value);
 Result<int64_t> DecodeCounter(std::string_view bytes);
 
-
 // --- Bulk-load encoders (graph/bulk_load.cc) ---
 // Allocation-free variants of the encoders above, byte-for-byte identical to
 // them: fixed-size keys into caller buffers, values appended to a buffer.

@@ -33,8 +33,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsNotFound()) return Status::NotFound(msg);
   if (s.IsCorruption()) return Status::Corruption(msg);
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return Status::IoError(std::string(context) +
-                           ": the store is locked by another kg process (" + s.ToString() + ")");
+    return Status::IoError(std::string(context) + ": the store is locked by another kg process (" +
+                           s.ToString() + ")");
   }
   if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
   return Status::IoError(msg);
@@ -61,11 +61,16 @@ class CounterAddOperator : public rocksdb::AssociativeMergeOperator {
 };
 
 const std::vector<std::string_view>& AllColumnFamilies() {
-  static const std::vector<std::string_view> kCfs = {
-      rocksdb::kDefaultColumnFamilyName, codec::kDocsCf,    codec::kEventsCf,
-      codec::kEdgesOutCf,                codec::kEdgesInCf, codec::kEdgesRelCf,
-      codec::kActorsCf,                  codec::kNamesCf,   codec::kRelationsCf,
-      codec::kCountsCf};
+  static const std::vector<std::string_view> kCfs = {rocksdb::kDefaultColumnFamilyName,
+                                                     codec::kDocsCf,
+                                                     codec::kEventsCf,
+                                                     codec::kEdgesOutCf,
+                                                     codec::kEdgesInCf,
+                                                     codec::kEdgesRelCf,
+                                                     codec::kActorsCf,
+                                                     codec::kNamesCf,
+                                                     codec::kRelationsCf,
+                                                     codec::kCountsCf};
   return kCfs;
 }
 
@@ -85,18 +90,24 @@ enum Cf : size_t {
 
 codec::EdgeOrder OrderOf(EdgeIndex index) {
   switch (index) {
-    case EdgeIndex::kBySource: return codec::EdgeOrder::kOut;
-    case EdgeIndex::kByTarget: return codec::EdgeOrder::kIn;
-    case EdgeIndex::kByRelation: return codec::EdgeOrder::kRel;
+    case EdgeIndex::kBySource:
+      return codec::EdgeOrder::kOut;
+    case EdgeIndex::kByTarget:
+      return codec::EdgeOrder::kIn;
+    case EdgeIndex::kByRelation:
+      return codec::EdgeOrder::kRel;
   }
   return codec::EdgeOrder::kOut;
 }
 
 Cf CfOf(EdgeIndex index) {
   switch (index) {
-    case EdgeIndex::kBySource: return kEdgesOut;
-    case EdgeIndex::kByTarget: return kEdgesIn;
-    case EdgeIndex::kByRelation: return kEdgesRel;
+    case EdgeIndex::kBySource:
+      return kEdgesOut;
+    case EdgeIndex::kByTarget:
+      return kEdgesIn;
+    case EdgeIndex::kByRelation:
+      return kEdgesRel;
   }
   return kEdgesOut;
 }
@@ -132,9 +143,15 @@ class RocksGraphReader final : public GraphReader {
     // Leading ids in index order, stopping at the first unbound position.
     std::optional<uint64_t> slots[3];
     switch (order) {
-      case codec::EdgeOrder::kOut: slots[0] = spec.source, slots[1] = spec.relation, slots[2] = spec.target; break;
-      case codec::EdgeOrder::kIn: slots[0] = spec.target, slots[1] = spec.relation, slots[2] = spec.source; break;
-      case codec::EdgeOrder::kRel: slots[0] = spec.relation, slots[1] = spec.source, slots[2] = spec.target; break;
+      case codec::EdgeOrder::kOut:
+        slots[0] = spec.source, slots[1] = spec.relation, slots[2] = spec.target;
+        break;
+      case codec::EdgeOrder::kIn:
+        slots[0] = spec.target, slots[1] = spec.relation, slots[2] = spec.source;
+        break;
+      case codec::EdgeOrder::kRel:
+        slots[0] = spec.relation, slots[1] = spec.source, slots[2] = spec.target;
+        break;
     }
     for (const auto& slot : slots) {
       if (!slot) break;
@@ -142,7 +159,8 @@ class RocksGraphReader final : public GraphReader {
     }
     std::string prefix = codec::EdgePrefix(leading);
     std::string seek_key = prefix;
-    if (leading.size() == 3 && spec.date_from != INT32_MIN) codec::PutDate(&seek_key, spec.date_from);
+    if (leading.size() == 3 && spec.date_from != INT32_MIN)
+      codec::PutDate(&seek_key, spec.date_from);
 
     // A reused iterator (no upper bound: the loop stops at the first key
     // outside the prefix), so that traversals issuing thousands of prefix
@@ -187,12 +205,13 @@ class RocksGraphReader final : public GraphReader {
   }
 
   Status ScanEvents(const std::function<bool(const StoredEvent&)>& visit) const override {
-    return ScanPrefix(kEvents, "", [&](std::string_view key, std::string_view value) -> Result<bool> {
-      KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
-      KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
-      ev.key = ek;
-      return visit(ev);
-    });
+    return ScanPrefix(kEvents, "",
+                      [&](std::string_view key, std::string_view value) -> Result<bool> {
+                        KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
+                        KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
+                        ev.key = ek;
+                        return visit(ev);
+                      });
   }
 
   Result<std::optional<StoredEvent>> GetEvent(const EventKey& key) const override {
@@ -208,12 +227,13 @@ class RocksGraphReader final : public GraphReader {
   Status ScanDocumentEvents(std::string_view doc_id,
                             const std::function<bool(const StoredEvent&)>& visit) const override {
     const DocKey doc = DocKeyFor(doc_id);
-    return ScanPrefix(kEvents, codec::DocKeyBytes(doc), [&](std::string_view key, std::string_view value) -> Result<bool> {
-      KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
-      KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
-      ev.key = ek;
-      return visit(ev);
-    });
+    return ScanPrefix(kEvents, codec::DocKeyBytes(doc),
+                      [&](std::string_view key, std::string_view value) -> Result<bool> {
+                        KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
+                        KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
+                        ev.key = ek;
+                        return visit(ev);
+                      });
   }
 
   Result<std::optional<ActorRecord>> GetActor(ActorId id) const override {
@@ -281,10 +301,11 @@ class RocksGraphReader final : public GraphReader {
   }
 
   Status ScanRelations(const RelationVisitor& visit) const override {
-    return ScanPrefix(kRelations, "", [&](std::string_view key, std::string_view value) -> Result<bool> {
-      if (key.size() != 8) return Status::Corruption("bad relation key");
-      return visit(codec::DecodeFixed64BE(key.data()), std::string(value));
-    });
+    return ScanPrefix(kRelations, "",
+                      [&](std::string_view key, std::string_view value) -> Result<bool> {
+                        if (key.size() != 8) return Status::Corruption("bad relation key");
+                        return visit(codec::DecodeFixed64BE(key.data()), std::string(value));
+                      });
   }
 
   Result<std::optional<DocumentMeta>> GetDocument(std::string_view doc_id) const override {
@@ -316,15 +337,16 @@ class RocksGraphReader final : public GraphReader {
 
   Status ScanPairCounts(std::optional<RelationId> relation,
                         const PairCountVisitor& visit) const override {
-    std::string prefix = relation ? codec::PairCountPrefix(*relation)
-                                  : std::string(1, codec::kPairCountTag);
-    return ScanPrefix(kCounts, prefix, [&](std::string_view key, std::string_view value) -> Result<bool> {
-      PairCount pc;
-      KG_RETURN_IF_ERROR(codec::DecodePairCountKey(key, &pc.relation, &pc.source, &pc.target));
-      KG_ASSIGN_OR_RETURN(pc.count, codec::DecodeCounter(value));
-      if (pc.count == 0) return true;  // Pairs whose events were all removed.
-      return visit(pc);
-    });
+    std::string prefix =
+        relation ? codec::PairCountPrefix(*relation) : std::string(1, codec::kPairCountTag);
+    return ScanPrefix(
+        kCounts, prefix, [&](std::string_view key, std::string_view value) -> Result<bool> {
+          PairCount pc;
+          KG_RETURN_IF_ERROR(codec::DecodePairCountKey(key, &pc.relation, &pc.source, &pc.target));
+          KG_ASSIGN_OR_RETURN(pc.count, codec::DecodeCounter(value));
+          if (pc.count == 0) return true;  // Pairs whose events were all removed.
+          return visit(pc);
+        });
   }
 
   Result<std::pair<int64_t, int64_t>> GetDegree(ActorId actor) const override {
@@ -348,14 +370,16 @@ class RocksGraphReader final : public GraphReader {
     StoreStats stats;
     KG_ASSIGN_OR_RETURN(stats.documents, GetCounter(codec::StatKey("documents")));
     KG_ASSIGN_OR_RETURN(stats.events, GetCounter(codec::StatKey("events")));
-    KG_RETURN_IF_ERROR(ScanPrefix(kActors, "", [&](std::string_view, std::string_view) -> Result<bool> {
-      ++stats.actors;
-      return true;
-    }));
-    KG_RETURN_IF_ERROR(ScanPrefix(kRelations, "", [&](std::string_view, std::string_view) -> Result<bool> {
-      ++stats.relations;
-      return true;
-    }));
+    KG_RETURN_IF_ERROR(
+        ScanPrefix(kActors, "", [&](std::string_view, std::string_view) -> Result<bool> {
+          ++stats.actors;
+          return true;
+        }));
+    KG_RETURN_IF_ERROR(
+        ScanPrefix(kRelations, "", [&](std::string_view, std::string_view) -> Result<bool> {
+          ++stats.relations;
+          return true;
+        }));
     return stats;
   }
 
@@ -375,8 +399,9 @@ class RocksGraphReader final : public GraphReader {
   }
 
   // Calls fn(key, value) for every key with `prefix`; fn returns false to stop.
-  Status ScanPrefix(Cf cf, const std::string& prefix,
-                    const std::function<Result<bool>(std::string_view, std::string_view)>& fn) const {
+  Status ScanPrefix(
+      Cf cf, const std::string& prefix,
+      const std::function<Result<bool>(std::string_view, std::string_view)>& fn) const {
     rocksdb::ReadOptions ro = ReadOpts();
     std::string upper = codec::PrefixSuccessor(prefix);
     rocksdb::Slice upper_slice(upper);
@@ -445,8 +470,7 @@ class RocksGraphStore final : public GraphStore {
     KG_ASSIGN_OR_RETURN(std::optional<codec::DocRecord> existing, ReadDoc(doc, meta.id));
 
     IngestOutcome outcome;
-    if (existing && existing->meta.content_hash == meta.content_hash &&
-        existing->meta == meta) {
+    if (existing && existing->meta.content_hash == meta.content_hash && existing->meta == meta) {
       outcome.action = IngestAction::kUnchanged;
       return outcome;
     }
@@ -492,14 +516,17 @@ class RocksGraphStore final : public GraphStore {
       stored.target_id = ActorIdFor(ev.target.name);
       stored.event = ev;
       if (relations_written.insert(stored.relation_id).second) {
-        batch.Put(h_->cfs[kRelations], codec::RelationKey(stored.relation_id), NormalizeName(ev.relation));
+        batch.Put(h_->cfs[kRelations], codec::RelationKey(stored.relation_id),
+                  NormalizeName(ev.relation));
       }
       WriteEventIndexes(stored, &batch, +1);
-      batch.Put(h_->cfs[kEvents], codec::EventKeyBytes(stored.key), codec::EncodeStoredEvent(stored));
+      batch.Put(h_->cfs[kEvents], codec::EventKeyBytes(stored.key),
+                codec::EncodeStoredEvent(stored));
     }
     outcome.events_written = events.size();
     AddCounter(&batch, codec::StatKey("events"),
-               static_cast<int64_t>(outcome.events_written) - static_cast<int64_t>(outcome.events_removed));
+               static_cast<int64_t>(outcome.events_written) -
+                   static_cast<int64_t>(outcome.events_removed));
 
     codec::DocRecord rec{meta, static_cast<uint32_t>(events.size())};
     batch.Put(h_->cfs[kDocs], codec::DocKeyBytes(doc), codec::EncodeDocRecord(rec));
@@ -523,7 +550,8 @@ class RocksGraphStore final : public GraphStore {
 
   Status Checkpoint(const std::string& dir) override {
     rocksdb::Checkpoint* raw = nullptr;
-    KG_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(h_->db.get(), &raw), "starting backup"));
+    KG_RETURN_IF_ERROR(
+        FromRocks(rocksdb::Checkpoint::Create(h_->db.get(), &raw), "starting backup"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     return FromRocks(checkpoint->CreateCheckpoint(dir), "writing backup to '" + dir + "'");
   }
@@ -540,9 +568,9 @@ class RocksGraphStore final : public GraphStore {
     target.sync_writes = options_.sync_writes;
     const Cf order[] = {kDocs,   kEvents, kEdgesOut,  kEdgesIn, kEdgesRel,
                         kActors, kNames,  kRelations, kCounts};
-    rocksdb::ColumnFamilyHandle** slots[] = {
-        &target.docs,   &target.events, &target.edges_out, &target.edges_in, &target.edges_rel,
-        &target.actors, &target.names,  &target.relations, &target.counts};
+    rocksdb::ColumnFamilyHandle** slots[] = {&target.docs,     &target.events,    &target.edges_out,
+                                             &target.edges_in, &target.edges_rel, &target.actors,
+                                             &target.names,    &target.relations, &target.counts};
     for (size_t i = 0; i < std::size(order); ++i) {
       *slots[i] = h_->cfs[order[i]];
       target.sst_options[i] = std::make_shared<rocksdb::Options>(
@@ -631,7 +659,8 @@ class RocksGraphStore final : public GraphStore {
     auto it = pending->find(rec.id);
     if (it == pending->end()) {
       std::string value;
-      auto s = h_->db->Get(rocksdb::ReadOptions(), h_->cfs[kActors], codec::ActorKey(rec.id), &value);
+      auto s =
+          h_->db->Get(rocksdb::ReadOptions(), h_->cfs[kActors], codec::ActorKey(rec.id), &value);
       if (s.ok()) {
         KG_ASSIGN_OR_RETURN(ActorRecord stored, codec::DecodeActorRecord(value));
         it = pending->emplace(rec.id, std::move(stored)).first;
@@ -725,13 +754,15 @@ bool AllEmpty(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& 
 
 // AllEmpty for a store lacking some of kg's column families: true when it
 // has only kg's column families and none holds a key.
-Result<bool> IsInterruptedCreation(const std::string& path, const std::vector<std::string>& present) {
+Result<bool> IsInterruptedCreation(const std::string& path,
+                                   const std::vector<std::string>& present) {
   for (const std::string& name : present) {
     const auto& ours = AllColumnFamilies();
     if (std::find(ours.begin(), ours.end(), name) == ours.end()) return false;
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : present) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const std::string& name : present)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &raw);
@@ -757,10 +788,9 @@ Status CheckFormatVersion(rocksdb::DB* db, const std::vector<rocksdb::ColumnFami
   }
   KG_RETURN_IF_ERROR(FromRocks(s, "reading format version"));
   if (value != std::to_string(codec::kFormatVersion)) {
-    return Status::Incompatible("store '" + path + "' has format version " + value +
-                                " but this kg reads version " +
-                                std::to_string(codec::kFormatVersion) +
-                                "; re-ingest into a new store");
+    return Status::Incompatible(
+        "store '" + path + "' has format version " + value + " but this kg reads version " +
+        std::to_string(codec::kFormatVersion) + "; re-ingest into a new store");
   }
   return Status::Ok();
 }
@@ -796,9 +826,12 @@ EdgeIndex ChooseEdgeIndex(const EdgeScanSpec& spec) {
 
 std::string_view EdgeIndexName(EdgeIndex index) {
   switch (index) {
-    case EdgeIndex::kBySource: return "edges_out (source, relation, target, date)";
-    case EdgeIndex::kByTarget: return "edges_in (target, relation, source, date)";
-    case EdgeIndex::kByRelation: return "edges_rel (relation, source, target, date)";
+    case EdgeIndex::kBySource:
+      return "edges_out (source, relation, target, date)";
+    case EdgeIndex::kByTarget:
+      return "edges_in (target, relation, source, date)";
+    case EdgeIndex::kByRelation:
+      return "edges_rel (relation, source, target, date)";
   }
   return "?";
 }
@@ -813,7 +846,8 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
   }
   if (!exists) {
     if (fs::exists(path, ec) && !fs::is_empty(path, ec) && !OnlyRocksDbFiles(path)) {
-      return Status::Incompatible("'" + options.path + "' exists, is not empty and is not a kg store");
+      return Status::Incompatible("'" + options.path +
+                                  "' exists, is not empty and is not a kg store");
     }
     if (options.read_only || !options.create_if_missing) {
       return Status::NotFound("no kg store at '" + options.path + "' (run kg ingest first)");
@@ -874,7 +908,8 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
 
   if (options.read_only) {
     std::string value;
-    auto vs = raw->Get(rocksdb::ReadOptions(), handles->cfs[kDefault], codec::kFormatVersionKey, &value);
+    auto vs =
+        raw->Get(rocksdb::ReadOptions(), handles->cfs[kDefault], codec::kFormatVersionKey, &value);
     if (!vs.ok() || value != std::to_string(codec::kFormatVersion)) {
       return Status::Incompatible("store '" + options.path + "' has format version '" + value +
                                   "', expected " + std::to_string(codec::kFormatVersion));

@@ -16,12 +16,12 @@ enum class StatusCode {
   kOk = 0,
   kInvalidArgument,  // Bad user input: malformed record, bad query, bad option.
   kNotFound,
-  kCorruption,       // Stored bytes do not decode, or invariants do not hold.
-  kIoError,          // Filesystem or RocksDB I/O failure, including a locked DB.
-  kIncompatible,     // Store written by an incompatible format version.
+  kCorruption,         // Stored bytes do not decode, or invariants do not hold.
+  kIoError,            // Filesystem or RocksDB I/O failure, including a locked DB.
+  kIncompatible,       // Store written by an incompatible format version.
   kResourceExhausted,  // A documented cap or budget was exceeded.
-  kAborted,          // Stopped on request (Ctrl-C) or by a budget.
-  kInternal,         // A bug in kg.
+  kAborted,            // Stopped on request (Ctrl-C) or by a budget.
+  kInternal,           // A bug in kg.
 };
 
 // Returns a stable lower-case name for `code`, e.g. "invalid argument".
@@ -33,11 +33,15 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
-  static Status Incompatible(std::string msg) { return {StatusCode::kIncompatible, std::move(msg)}; }
+  static Status Incompatible(std::string msg) {
+    return {StatusCode::kIncompatible, std::move(msg)};
+  }
   static Status ResourceExhausted(std::string msg) {
     return {StatusCode::kResourceExhausted, std::move(msg)};
   }
@@ -68,7 +72,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design.
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design.
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit by design.
     assert(!std::get<Status>(data_).ok() && "Result built from an OK status");
   }
@@ -92,9 +96,9 @@ class [[nodiscard]] Result {
 }  // namespace kg
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define KG_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    ::kg::Status kg_status_ = (expr);     \
+#define KG_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::kg::Status kg_status_ = (expr);        \
     if (!kg_status_.ok()) return kg_status_; \
   } while (false)
 

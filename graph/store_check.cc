@@ -22,9 +22,12 @@ constexpr std::array<EdgeIndex, 3> kIndexes = {EdgeIndex::kBySource, EdgeIndex::
 
 std::string_view ShortIndexName(EdgeIndex index) {
   switch (index) {
-    case EdgeIndex::kBySource: return "edges_out";
-    case EdgeIndex::kByTarget: return "edges_in";
-    case EdgeIndex::kByRelation: return "edges_rel";
+    case EdgeIndex::kBySource:
+      return "edges_out";
+    case EdgeIndex::kByTarget:
+      return "edges_in";
+    case EdgeIndex::kByRelation:
+      return "edges_rel";
   }
   return "?";
 }
@@ -49,10 +52,18 @@ std::string Escape(std::string_view s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[5];
@@ -162,15 +173,15 @@ class Checker {
 
   Status LoadNames() {
     KG_RETURN_IF_ERROR(Absorb(reader_.ScanActors([&](const ActorRecord& a) {
-                                actor_names_.emplace(a.id, a.name);
-                                actors_.push_back(a);
-                                return true;
-                              }),
+      actor_names_.emplace(a.id, a.name);
+      actors_.push_back(a);
+      return true;
+    }),
                               "actors"));
     KG_RETURN_IF_ERROR(Absorb(reader_.ScanRelations([&](RelationId id, const std::string& name) {
-                                relation_names_.emplace(id, name);
-                                return true;
-                              }),
+      relation_names_.emplace(id, name);
+      return true;
+    }),
                               "relations"));
     report_.actors = actors_.size();
     report_.relations = relation_names_.size();
@@ -180,9 +191,9 @@ class Checker {
   Status CheckDocuments() {
     std::vector<DocumentMeta> docs;
     KG_RETURN_IF_ERROR(Absorb(reader_.ScanDocuments([&](const DocumentMeta& m) {
-                                docs.push_back(m);
-                                return true;
-                              }),
+      docs.push_back(m);
+      return true;
+    }),
                               "docs"));
     report_.documents = docs.size();
     for (const DocumentMeta& m : docs) {
@@ -306,8 +317,8 @@ class Checker {
                 ")");
       }
       if (!(e == info->expected)) {
-        Problem(name + ": entry for " + EventLabel(e.event) + " disagrees with the event: " +
-                DescribeDifference(e, info->expected));
+        Problem(name + ": entry for " + EventLabel(e.event) +
+                " disagrees with the event: " + DescribeDifference(e, info->expected));
       }
       return true;
     });
@@ -418,8 +429,8 @@ class Checker {
         Problem("relations: events use relation '" + name + "' (" + Hex(id) +
                 ") but it has no record");
       } else if (**found != name) {
-        Problem("relations: record " + Hex(id) + " is named '" + **found + "' but events call it '" +
-                name + "'");
+        Problem("relations: record " + Hex(id) + " is named '" + **found +
+                "' but events call it '" + name + "'");
       }
     }
     return Status::Ok();
@@ -495,8 +506,8 @@ Status DumpStore(const GraphReader& reader, std::ostream& out) {
     const Event& e = ev.event;
     out << "event\t" << Escape(ev.doc_id) << '\t' << ev.key.ordinal << '\t' << DateText(ev.date)
         << '\t' << RefText(e.source) << '\t' << Escape(e.relation) << '\t' << Escape(e.cameo)
-        << '\t' << DoubleText(e.goldstein) << '\t' << RefText(e.target) << '\t' << e.negated
-        << '\t' << Escape(e.modality) << '\t'
+        << '\t' << DoubleText(e.goldstein) << '\t' << RefText(e.target) << '\t' << e.negated << '\t'
+        << Escape(e.modality) << '\t'
         << (e.attributed_to ? "@" + Escape(*e.attributed_to) : std::string("-"));
     for (const Mention& m : e.mentions) {
       out << '\t' << m.sentence << ':' << m.begin << '-' << m.end << ':' << Escape(m.quote);

@@ -4,12 +4,18 @@ namespace kg {
 
 std::string_view ActorTypeName(ActorType type) {
   switch (type) {
-    case ActorType::kUnknown: return "unknown";
-    case ActorType::kCountry: return "country";
-    case ActorType::kPerson: return "person";
-    case ActorType::kOrganization: return "organization";
-    case ActorType::kGroup: return "group";
-    case ActorType::kPlace: return "place";
+    case ActorType::kUnknown:
+      return "unknown";
+    case ActorType::kCountry:
+      return "country";
+    case ActorType::kPerson:
+      return "person";
+    case ActorType::kOrganization:
+      return "organization";
+    case ActorType::kGroup:
+      return "group";
+    case ActorType::kPlace:
+      return "place";
   }
   return "unknown";
 }

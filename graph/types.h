@@ -29,10 +29,10 @@ struct ActorRef {
 
 // Where an event was stated: one sentence of one document.
 struct Mention {
-  uint32_t sentence = 0;    // 0-based sentence index within the document.
-  uint32_t begin = 0;       // [begin, end) in Unicode code points of the document text.
+  uint32_t sentence = 0;  // 0-based sentence index within the document.
+  uint32_t begin = 0;     // [begin, end) in Unicode code points of the document text.
   uint32_t end = 0;
-  std::string quote;        // The sentence text (or the span's text when shorter).
+  std::string quote;  // The sentence text (or the span's text when shorter).
   bool operator==(const Mention&) const = default;
 };
 
@@ -40,12 +40,12 @@ struct Mention {
 // event stated several times in a document is one Event with several mentions.
 struct Event {
   ActorRef source;
-  std::string relation;      // Lemma or short phrase, e.g. "accuse", "suspend relations".
-  std::string cameo;         // CAMEO event code ("112"); empty for unknown verbs.
-  double goldstein = 0.0;    // Goldstein score of the CAMEO code; 0 when unknown.
+  std::string relation;    // Lemma or short phrase, e.g. "accuse", "suspend relations".
+  std::string cameo;       // CAMEO event code ("112"); empty for unknown verbs.
+  double goldstein = 0.0;  // Goldstein score of the CAMEO code; 0 when unknown.
   ActorRef target;
-  bool negated = false;      // "did not accuse": stored, but not asserted.
-  std::string modality;      // "may", "could", "would", "should"...: not asserted as fact.
+  bool negated = false;  // "did not accuse": stored, but not asserted.
+  std::string modality;  // "may", "could", "would", "should"...: not asserted as fact.
   std::optional<std::string> attributed_to;  // Speaker who reported it, if any.
   std::vector<Mention> mentions;             // At least one.
   bool operator==(const Event&) const = default;
@@ -53,9 +53,9 @@ struct Event {
 
 // Metadata of an ingested document.
 struct DocumentMeta {
-  std::string id;        // Caller's id, unique within the store.
+  std::string id;  // Caller's id, unique within the store.
   std::string title;
-  std::string source;    // Publisher / feed.
+  std::string source;  // Publisher / feed.
   Date date = kUnknownDate;
   uint64_t content_hash = 0;  // XXH3 of title + text; detects changed re-ingests.
   uint32_t sentences = 0;
@@ -77,8 +77,8 @@ std::optional<ActorType> ParseActorType(std::string_view name);
 
 struct ActorRecord {
   ActorId id = 0;
-  std::string name;   // Canonical name.
-  std::string code;   // Latest known CAMEO code.
+  std::string name;  // Canonical name.
+  std::string code;  // Latest known CAMEO code.
   ActorType type = ActorType::kUnknown;
   std::vector<std::string> aliases;  // Surface forms seen or known (deduplicated).
   bool operator==(const ActorRecord&) const = default;

@@ -92,7 +92,11 @@ Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const std::string& pa
 
 ArticleReader::ArticleReader(std::string path, FILE* file, bool owns_file, Format format,
                              const ReaderOptions& options)
-    : path_(std::move(path)), file_(file), owns_file_(owns_file), format_(format), options_(options) {}
+    : path_(std::move(path)),
+      file_(file),
+      owns_file_(owns_file),
+      format_(format),
+      options_(options) {}
 
 std::string ArticleReader::Location() const {
   if (format_ == Format::kText) return path_;
@@ -162,8 +166,9 @@ ReadOutcome ArticleReader::NextJson(Article* article, std::string* error) {
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag>(line_buf_.data(), line_buf_.size());
     if (doc.HasParseError()) {
-      return fail(std::string("malformed JSON at column ") + std::to_string(doc.GetErrorOffset() + 1) +
-                  ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+      return fail(std::string("malformed JSON at column ") +
+                  std::to_string(doc.GetErrorOffset() + 1) + ": " +
+                  rapidjson::GetParseError_En(doc.GetParseError()));
     }
     if (!doc.IsObject()) return fail("record is not a JSON object");
     *article = Article();

@@ -15,17 +15,51 @@ namespace kg::ingest {
 // for tokens that have not been tagged yet.
 enum class Pos : uint8_t {
   kNone = 0,
-  kCC, kCD, kDET, kEX, kFW, kIN, kJJ, kJJR, kJJS, kLS, kMD, kNN, kNNP, kNNPS, kNNS,
-  kPDT, kPOS, kPRP, kPRPS, kRB, kRBR, kRBS, kRP, kSYM, kTO, kUH,
-  kVB, kVBD, kVBG, kVBN, kVBP, kVBZ, kWDT, kWP, kWPS, kWRB,
+  kCC,
+  kCD,
+  kDET,
+  kEX,
+  kFW,
+  kIN,
+  kJJ,
+  kJJR,
+  kJJS,
+  kLS,
+  kMD,
+  kNN,
+  kNNP,
+  kNNPS,
+  kNNS,
+  kPDT,
+  kPOS,
+  kPRP,
+  kPRPS,
+  kRB,
+  kRBR,
+  kRBS,
+  kRP,
+  kSYM,
+  kTO,
+  kUH,
+  kVB,
+  kVBD,
+  kVBG,
+  kVBN,
+  kVBP,
+  kVBZ,
+  kWDT,
+  kWP,
+  kWPS,
+  kWRB,
   // Punctuation classes of the Lingua model.
-  kPP,    // Sentence-final punctuation . ! ?
-  kPPC,   // Comma.
-  kPPD,   // Dollar sign.
-  kPPL,   // Left bracket / opening quote.
-  kPPR,   // Right bracket / closing quote.
-  kPPS,   // Colon, semicolon, dash, ellipsis.
-  kLRB, kRRB,
+  kPP,   // Sentence-final punctuation . ! ?
+  kPPC,  // Comma.
+  kPPD,  // Dollar sign.
+  kPPL,  // Left bracket / opening quote.
+  kPPR,  // Right bracket / closing quote.
+  kPPS,  // Colon, semicolon, dash, ellipsis.
+  kLRB,
+  kRRB,
 };
 
 // Lingua tag name ("nnp", "vbd", "ppc", ...) -> Pos; kNone when unknown.
@@ -33,21 +67,23 @@ Pos PosFromName(std::string_view name);
 std::string_view PosName(Pos pos);
 
 inline bool IsVerb(Pos p) { return p >= Pos::kVB && p <= Pos::kVBZ; }
-inline bool IsNoun(Pos p) { return p == Pos::kNN || p == Pos::kNNS || p == Pos::kNNP || p == Pos::kNNPS; }
+inline bool IsNoun(Pos p) {
+  return p == Pos::kNN || p == Pos::kNNS || p == Pos::kNNP || p == Pos::kNNPS;
+}
 inline bool IsProperNoun(Pos p) { return p == Pos::kNNP || p == Pos::kNNPS; }
 inline bool IsAdjective(Pos p) { return p == Pos::kJJ || p == Pos::kJJR || p == Pos::kJJS; }
 inline bool IsPunct(Pos p) { return p >= Pos::kPP; }
 
 enum TokenFlag : uint16_t {
-  kCapitalized = 1 << 0,   // First letter upper case.
-  kAllCaps = 1 << 1,       // Two or more letters, all upper case.
+  kCapitalized = 1 << 0,  // First letter upper case.
+  kAllCaps = 1 << 1,      // Two or more letters, all upper case.
   kHasDigit = 1 << 2,
-  kPunctuation = 1 << 3,   // No letters or digits.
-  kOpenQuote = 1 << 4,     // " “ ‘ « opening a quotation.
-  kCloseQuote = 1 << 5,    // " ” ’ » closing a quotation.
+  kPunctuation = 1 << 3,  // No letters or digits.
+  kOpenQuote = 1 << 4,    // " “ ‘ « opening a quotation.
+  kCloseQuote = 1 << 5,   // " ” ’ » closing a quotation.
   kSentenceStart = 1 << 6,
-  kSpaceBefore = 1 << 7,   // White space precedes the token.
-  kDateline = 1 << 8,      // Part of a dateline ("BRUSSELS (Reuters) -"); outside any sentence.
+  kSpaceBefore = 1 << 7,  // White space precedes the token.
+  kDateline = 1 << 8,     // Part of a dateline ("BRUSSELS (Reuters) -"); outside any sentence.
 };
 
 // Why a sentence was skipped (Sentence::skipped).
@@ -62,9 +98,9 @@ std::string_view SkipReasonName(SkipReason reason);
 struct Token {
   uint32_t begin = 0;  // Byte offsets [begin, end) into Document::text.
   uint32_t end = 0;
-  std::string norm;    // NFKC, curly quotes and dashes folded to ASCII.
-  std::string lower;   // Lower-cased norm; the key for dictionaries.
-  std::string lemma;   // Set by the lemmatizer; empty until then.
+  std::string norm;   // NFKC, curly quotes and dashes folded to ASCII.
+  std::string lower;  // Lower-cased norm; the key for dictionaries.
+  std::string lemma;  // Set by the lemmatizer; empty until then.
   Pos pos = Pos::kNone;
   uint16_t flags = 0;
 
@@ -74,12 +110,13 @@ struct Token {
 struct Sentence {
   uint32_t first_token = 0;  // Token range [first_token, last_token).
   uint32_t last_token = 0;
-  uint32_t begin = 0;        // Byte range in Document::text.
+  uint32_t begin = 0;  // Byte range in Document::text.
   uint32_t end = 0;
-  uint32_t paragraph = 0;    // Index of the \n-separated paragraph.
-  bool headline = false;     // A title-like line: no final punctuation, short.
-  bool skipped = false;      // Too long or junk; see skip_reason.
-  SkipReason skip_reason = SkipReason::kNone;  // Set when skipped; skipped sentences have no tokens.
+  uint32_t paragraph = 0;  // Index of the \n-separated paragraph.
+  bool headline = false;   // A title-like line: no final punctuation, short.
+  bool skipped = false;    // Too long or junk; see skip_reason.
+  SkipReason skip_reason =
+      SkipReason::kNone;  // Set when skipped; skipped sentences have no tokens.
 };
 
 struct Document {

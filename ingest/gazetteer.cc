@@ -46,14 +46,30 @@ std::vector<std::string> PhraseTokens(std::string_view phrase) {
 // Human label of a CAMEO role suffix, for composite actor names.
 std::string_view SuffixLabel(std::string_view suffix) {
   static const std::pair<std::string_view, std::string_view> kLabels[] = {
-      {"GOV", "government"},  {"MIL", "military"},     {"REB", "rebels"},
-      {"OPP", "opposition"},  {"COP", "police"},       {"LEG", "legislature"},
-      {"JUD", "judiciary"},   {"CVL", "civilians"},    {"MED", "media"},
-      {"BUS", "business"},    {"SPY", "intelligence"}, {"UAF", "armed groups"},
-      {"INS", "insurgents"},  {"ELI", "elites"},       {"REL", "clergy"},
-      {"EDU", "education"},   {"HLH", "health"},       {"LAB", "labor"},
-      {"IGO", "officials"},   {"REF", "refugees"},     {"AGR", "agriculture"},
-      {"CRM", "criminals"},   {"ENV", "environmental groups"}, {"HRI", "rights groups"},
+      {"GOV", "government"},
+      {"MIL", "military"},
+      {"REB", "rebels"},
+      {"OPP", "opposition"},
+      {"COP", "police"},
+      {"LEG", "legislature"},
+      {"JUD", "judiciary"},
+      {"CVL", "civilians"},
+      {"MED", "media"},
+      {"BUS", "business"},
+      {"SPY", "intelligence"},
+      {"UAF", "armed groups"},
+      {"INS", "insurgents"},
+      {"ELI", "elites"},
+      {"REL", "clergy"},
+      {"EDU", "education"},
+      {"HLH", "health"},
+      {"LAB", "labor"},
+      {"IGO", "officials"},
+      {"REF", "refugees"},
+      {"AGR", "agriculture"},
+      {"CRM", "criminals"},
+      {"ENV", "environmental groups"},
+      {"HRI", "rights groups"},
   };
   for (const auto& [code, label] : kLabels) {
     if (code == suffix) return label;
@@ -61,17 +77,17 @@ std::string_view SuffixLabel(std::string_view suffix) {
   return {};
 }
 
-bool IsDeterminer(const Token& t) {
-  return t.lower == "the" || t.lower == "a" || t.lower == "an";
-}
+bool IsDeterminer(const Token& t) { return t.lower == "the" || t.lower == "a" || t.lower == "an"; }
 
 bool IsNameToken(const Token& t) {
   if (t.Has(kPunctuation) || t.Has(kHasDigit)) return false;
   if (t.Has(kCapitalized)) return true;
   // Arabic and European name particles: "al-Assad", "bin Salman", "van der".
-  static const char* kParticles[] = {"al-", "el-", "bin", "ibn", "de", "van", "von", "der", "abu", "da"};
+  static const char* kParticles[] = {"al-", "el-", "bin", "ibn", "de",
+                                     "van", "von", "der", "abu", "da"};
   for (const char* p : kParticles) {
-    if (t.lower.rfind(p, 0) == 0 && (std::string_view(p).back() == '-' || t.lower == p)) return true;
+    if (t.lower.rfind(p, 0) == 0 && (std::string_view(p).back() == '-' || t.lower == p))
+      return true;
   }
   return false;
 }
@@ -84,8 +100,8 @@ struct PronounInfo {
   bool possessive;
 };
 constexpr PronounInfo kPronouns[] = {
-    {"he", false, true, false},   {"him", false, true, false}, {"his", false, true, true},
-    {"she", false, true, false},  {"her", false, true, true},  {"it", false, false, false},
+    {"he", false, true, false},   {"him", false, true, false},  {"his", false, true, true},
+    {"she", false, true, false},  {"her", false, true, true},   {"it", false, false, false},
     {"its", false, false, true},  {"they", true, false, false}, {"them", true, false, false},
     {"their", true, false, true},
 };
@@ -131,13 +147,15 @@ Gazetteer::Gazetteer(const Dictionaries& dicts)
     groups_[it->second].push_back(i);
     actors_->Add(PhraseTokens(e.name), it->second);
     for (const auto& alias : e.aliases) actors_->Add(PhraseTokens(alias), it->second);
-    if (e.type == ActorType::kCountry && e.code.size() == 3) country_of_code_.emplace(e.code, e.name);
+    if (e.type == ActorType::kCountry && e.code.size() == 3)
+      country_of_code_.emplace(e.code, e.name);
   }
   for (uint32_t i = 0; i < dicts.demonyms.size(); ++i) {
     demonyms_->Add(PhraseTokens(dicts.demonyms[i].adjective), i);
     adjective_of_code_.emplace(dicts.demonyms[i].code, dicts.demonyms[i].adjective);
   }
-  for (uint32_t i = 0; i < dicts.roles.size(); ++i) roles_->Add(PhraseTokens(dicts.roles[i].phrase), i);
+  for (uint32_t i = 0; i < dicts.roles.size(); ++i)
+    roles_->Add(PhraseTokens(dicts.roles[i].phrase), i);
 }
 
 Gazetteer::~Gazetteer() = default;
@@ -281,7 +299,7 @@ void Gazetteer::FindMentions(const Document& doc, uint32_t s, Date date,
     uint32_t k = i;
     if (IsDeterminer(doc.tokens[k]) && k + 1 < end) ++k;
     const uint32_t start = k;
-    std::string country;             // Country code from the modifier.
+    std::string country;                    // Country code from the modifier.
     const ActorEntry* mod_actor = nullptr;  // Organisation/person modifier ("Kremlin").
     Match mod_dict = Longest(*actors_, doc, k, end);
     Match mod_dem = Longest(*demonyms_, doc, k, end);
@@ -359,14 +377,16 @@ void Gazetteer::FindMentions(const Document& doc, uint32_t s, Date date,
       if (mod_actor != nullptr && mod_actor->code.size() > 3) {
         m.ref.code = mod_actor->code;  // "Kremlin spokesman X" -> the Kremlin's code.
       } else if (!country.empty()) {
-        m.ref.code = country + (body_role != nullptr && body_role->suffix != "-" ? body_role->suffix : suffix);
+        m.ref.code = country + (body_role != nullptr && body_role->suffix != "-" ? body_role->suffix
+                                                                                 : suffix);
       } else {
         m.ref.code = suffix;
       }
       (void)owner;
       m.type = ActorType::kPerson;
       m.title = title_words;
-    } else if (last_role != nullptr && (body_role != nullptr || last_role->kind == RoleKind::kGroup) &&
+    } else if (last_role != nullptr &&
+               (body_role != nullptr || last_role->kind == RoleKind::kGroup) &&
                title_role == nullptr) {
       composite_end = k;
       const RoleEntry& role = *last_role;
@@ -379,7 +399,8 @@ void Gazetteer::FindMentions(const Document& doc, uint32_t s, Date date,
       }
       m.suffix = suffix;
       m.plural = role.kind == RoleKind::kGroup;
-      if (mod_actor != nullptr && mod_actor->code.size() > 3 && CountryOf(mod_actor->code).empty()) {
+      if (mod_actor != nullptr && mod_actor->code.size() > 3 &&
+          CountryOf(mod_actor->code).empty()) {
         // IGO or group modifier: "UN peacekeepers" stay with the IGO.
         m.kind = MentionKind::kDictionary;
         m.entry = mod_actor;
@@ -411,8 +432,8 @@ void Gazetteer::FindMentions(const Document& doc, uint32_t s, Date date,
 
     // "The minister", "the president": a title standing for a person met
     // earlier; coreference resolves it.
-    if (composite_end == 0 && title_role != nullptr && !had_modifier && k > start &&
-        start > i && doc.tokens[i].lower == "the") {
+    if (composite_end == 0 && title_role != nullptr && !had_modifier && k > start && start > i &&
+        doc.tokens[i].lower == "the") {
       composite_end = k;
       m.kind = MentionKind::kShortName;
       m.type = ActorType::kPerson;
@@ -444,8 +465,8 @@ void Gazetteer::FindMentions(const Document& doc, uint32_t s, Date date,
       const std::string& noun = doc.tokens[i + 1].lower;
       ActorType type = ActorType::kUnknown;
       if (noun == "country" || noun == "nation") type = ActorType::kCountry;
-      if (noun == "group" || noun == "organization" || noun == "organisation" || noun == "alliance" ||
-          noun == "bloc") {
+      if (noun == "group" || noun == "organization" || noun == "organisation" ||
+          noun == "alliance" || noun == "bloc") {
         type = ActorType::kOrganization;
       }
       if (type != ActorType::kUnknown) {

@@ -31,13 +31,13 @@ struct ActorMention {
   uint32_t sentence = 0;
   uint32_t first = 0, last = 0;  // Token range [first, last) in the document.
   MentionKind kind = MentionKind::kDictionary;
-  ActorRef ref;                  // text, canonical name and code (code may lack a country).
+  ActorRef ref;  // text, canonical name and code (code may lack a country).
   ActorType type = ActorType::kUnknown;
-  std::string suffix;            // Role suffix for composites and role-only mentions.
-  std::string title;             // Lower-cased title words for persons ("spokesman").
-  bool possessive = false;       // Followed by 's: "Russia's naval base".
-  bool plural = false;           // "forces", "militants", "they".
-  int32_t antecedent = -1;       // For pronouns/short names: resolved mention index.
+  std::string suffix;                 // Role suffix for composites and role-only mentions.
+  std::string title;                  // Lower-cased title words for persons ("spokesman").
+  bool possessive = false;            // Followed by 's: "Russia's naval base".
+  bool plural = false;                // "forces", "militants", "they".
+  int32_t antecedent = -1;            // For pronouns/short names: resolved mention index.
   const ActorEntry* entry = nullptr;  // Dictionary row, when one applies.
 };
 
@@ -80,9 +80,9 @@ class Gazetteer {
   const ActorEntry* PickEntry(const std::vector<uint32_t>& group_ids, Date date) const;
 
   const Dictionaries& dicts_;
-  std::unique_ptr<Trie> actors_;     // Payload: actor group id.
-  std::unique_ptr<Trie> demonyms_;   // Payload: demonym index.
-  std::unique_ptr<Trie> roles_;      // Payload: role index.
+  std::unique_ptr<Trie> actors_;               // Payload: actor group id.
+  std::unique_ptr<Trie> demonyms_;             // Payload: demonym index.
+  std::unique_ptr<Trie> roles_;                // Payload: role index.
   std::vector<std::vector<uint32_t>> groups_;  // Group id -> actor entry indices (one name).
   std::unordered_map<std::string, uint32_t> group_of_name_;  // Normalized name -> group id.
   std::unordered_map<std::string, std::string> adjective_of_code_;

@@ -36,8 +36,8 @@ void Trace(const ingest::Document& doc, const std::vector<ingest::ActorMention>&
     std::fprintf(stderr, "%s\n", line.c_str());
     for (; m < mentions.size() && mentions[m].sentence == s; ++m) {
       const ingest::ActorMention& am = mentions[m];
-      std::fprintf(stderr, "    mention \"%s\" -> %s [%s]%s\n", am.ref.text.c_str(), am.ref.name.c_str(),
-                   am.ref.code.c_str(), am.possessive ? " (possessive)" : "");
+      std::fprintf(stderr, "    mention \"%s\" -> %s [%s]%s\n", am.ref.text.c_str(),
+                   am.ref.name.c_str(), am.ref.code.c_str(), am.possessive ? " (possessive)" : "");
     }
   }
 }
@@ -60,9 +60,9 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const PipelineOptions& option
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   if (impl->options.data_dir.empty()) impl->options.data_dir = KG_DEFAULT_DATA_DIR;
-  KG_ASSIGN_OR_RETURN(impl->dicts, ingest::LoadDictionaries(impl->options.data_dir,
-                                                            options.extra_actor_files,
-                                                            options.extra_verb_files));
+  KG_ASSIGN_OR_RETURN(impl->dicts,
+                      ingest::LoadDictionaries(impl->options.data_dir, options.extra_actor_files,
+                                               options.extra_verb_files));
   KG_ASSIGN_OR_RETURN(impl->tagger, ingest::Tagger::Load(options.tagger_dir));
   KG_ASSIGN_OR_RETURN(impl->lemmatizer, ingest::Lemmatizer::Load(options.wordnet_dir));
   impl->gazetteer = std::make_unique<ingest::Gazetteer>(impl->dicts);
@@ -77,9 +77,11 @@ Status Pipeline::Process(const Article& article, Extraction* out) const {
   const PipelineOptions& options = impl_->options;
   if (article.text.size() > options.max_article_bytes) {
     return Status::ResourceExhausted("article text is " + std::to_string(article.text.size()) +
-                                     " bytes; the cap is " + std::to_string(options.max_article_bytes));
+                                     " bytes; the cap is " +
+                                     std::to_string(options.max_article_bytes));
   }
-  if (!IsWellFormedUtf8(article.text)) return Status::InvalidArgument("article text is not valid UTF-8");
+  if (!IsWellFormedUtf8(article.text))
+    return Status::InvalidArgument("article text is not valid UTF-8");
 
   ingest::Document doc;
   doc.text = article.text;

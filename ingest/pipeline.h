@@ -72,7 +72,7 @@ struct ExtractStats {
 // Attribution found in a sentence: who said what, with which cue.
 struct Attribution {
   ActorRef speaker;
-  std::string cue;            // Lemma of the cue ("say", "according to").
+  std::string cue;  // Lemma of the cue ("say", "according to").
   uint32_t sentence = 0;
   uint32_t cue_begin = 0, cue_end = 0;          // Code points in the article text.
   uint32_t content_begin = 0, content_end = 0;  // Code points in the article text.

@@ -26,12 +26,12 @@ struct VerbGroup {
   bool participle = false;  // Bare V-ed after a noun: reduced relative.
   bool finite = false;
   std::string modality;
-  int controller = -1;  // Governing group for infinitives and gerunds.
+  int controller = -1;                 // Governing group for infinitives and gerunds.
   std::vector<int> subjects, objects;  // Mention indices (before coreference).
   // Reported speech, for cue verbs.
   bool cue = false;      // A speech cue in the verb dictionary.
   bool reports = false;  // Yields an attribution: a cue, or a verbal act with a speaker.
-  int speaker = -1;                     // Mention index of the speaker, if an actor.
+  int speaker = -1;      // Mention index of the speaker, if an actor.
   uint32_t speaker_first = 0, speaker_last = 0;  // Speaker tokens (any NP).
   uint32_t content_first = 0, content_last = 0;  // Reported content tokens.
 };
@@ -55,19 +55,22 @@ bool IsCoordinator(const Token& t) { return t.lower == "and" || t.lower == "or" 
 // Verbs with no event meaning on their own; never coded as unknown verbs.
 bool IsLightVerb(std::string_view lemma) {
   static const std::set<std::string_view> kLight = {
-      "be", "have", "do", "get", "make", "take", "go", "come", "become", "seem", "give", "include",
-      "use", "see", "know", "think", "want", "need", "continue", "begin", "start", "try", "keep",
-      "let", "put", "set", "leave", "call", "find", "hold", "bring", "show", "remain", "appear",
-      "mean", "involve", "describe", "add", "feel", "look", "turn", "run", "move", "live", "lead",
-      "play", "write", "read", "tell", "ask", "expect", "believe", "plan", "hope", "allow", "help"};
+      "be",     "have",   "do",       "get",     "make",     "take", "go",    "come",
+      "become", "seem",   "give",     "include", "use",      "see",  "know",  "think",
+      "want",   "need",   "continue", "begin",   "start",    "try",  "keep",  "let",
+      "put",    "set",    "leave",    "call",    "find",     "hold", "bring", "show",
+      "remain", "appear", "mean",     "involve", "describe", "add",  "feel",  "look",
+      "turn",   "run",    "move",     "live",    "lead",     "play", "write", "read",
+      "tell",   "ask",    "expect",   "believe", "plan",     "hope", "allow", "help"};
   return kLight.count(lemma) > 0;
 }
 
 // Heads of clause complements whose negation negates what they report.
 bool NegationPassesThrough(const VerbGroup& g) {
   static const std::set<std::string_view> kHeads = {
-      "mean", "think", "believe", "expect", "know", "confirm", "show", "suggest", "indicate",
-      "say", "claim", "announce", "report", "state", "see", "intend", "plan", "want", "seem"};
+      "mean",    "think",    "believe", "expect", "know",     "confirm", "show",
+      "suggest", "indicate", "say",     "claim",  "announce", "report",  "state",
+      "see",     "intend",   "plan",    "want",   "seem"};
   return g.cue || kHeads.count(g.lemma) > 0;
 }
 
@@ -79,9 +82,9 @@ bool IsNegatingHead(std::string_view lemma) {
 
 // Verbs whose infinitive complement is intended, not done.
 bool IsIntentionHead(std::string_view lemma) {
-  static const std::set<std::string_view> kHeads = {"plan", "want", "intend", "vow", "promise",
-                                                    "threaten", "hope", "seek", "aim", "prepare",
-                                                    "try", "attempt", "pledge", "offer", "propose"};
+  static const std::set<std::string_view> kHeads = {
+      "plan", "want",    "intend", "vow",     "promise", "threaten", "hope",   "seek",
+      "aim",  "prepare", "try",    "attempt", "pledge",  "offer",    "propose"};
   return kHeads.count(lemma) > 0;
 }
 
@@ -100,12 +103,12 @@ struct DedupKey {
 
 class DocumentExtraction {
  public:
-  DocumentExtraction(const RelationExtractor& owner, const Dictionaries& dicts,
-                     const Gazetteer& gazetteer, bool keep_unknown, const Document& doc,
-                     std::vector<ActorMention>* mentions, Extraction* out,
-                     const std::function<const VerbEntry*(uint32_t, uint32_t, uint32_t*)>& find_verb,
-                     const std::function<const VerbEntry*(const Token&)>& find_nominal,
-                     const std::function<const VerbEntry*(std::string_view)>& find_verb_by_lemma)
+  DocumentExtraction(
+      const RelationExtractor& owner, const Dictionaries& dicts, const Gazetteer& gazetteer,
+      bool keep_unknown, const Document& doc, std::vector<ActorMention>* mentions, Extraction* out,
+      const std::function<const VerbEntry*(uint32_t, uint32_t, uint32_t*)>& find_verb,
+      const std::function<const VerbEntry*(const Token&)>& find_nominal,
+      const std::function<const VerbEntry*(std::string_view)>& find_verb_by_lemma)
       : find_verb_by_lemma_(find_verb_by_lemma),
         dicts_(dicts),
         gazetteer_(gazetteer),
@@ -123,7 +126,8 @@ class DocumentExtraction {
   void Run() {
     mention_at_.assign(doc_.tokens.size(), -1);
     for (size_t m = 0; m < mentions_.size(); ++m) {
-      for (uint32_t t = mentions_[m].first; t < mentions_[m].last; ++t) mention_at_[t] = static_cast<int>(m);
+      for (uint32_t t = mentions_[m].first; t < mentions_[m].last; ++t)
+        mention_at_[t] = static_cast<int>(m);
     }
     ResolveShortNames();
     for (uint32_t s = 0; s < doc_.sentences.size(); ++s) {
@@ -147,7 +151,8 @@ class DocumentExtraction {
     int r = Resolved(m);
     if (r < 0) return false;
     const ActorMention& am = mentions_[r];
-    return am.kind != MentionKind::kPronoun && am.kind != MentionKind::kShortName && !am.ref.name.empty();
+    return am.kind != MentionKind::kPronoun && am.kind != MentionKind::kShortName &&
+           !am.ref.name.empty();
   }
 
   // Unknown capitalised surnames of persons met earlier ("Ayoub said").
@@ -181,14 +186,17 @@ class DocumentExtraction {
     }
     if (added.empty()) return;
     for (auto& m : added) mentions_.push_back(std::move(m));
-    std::stable_sort(mentions_.begin(), mentions_.end(),
-                     [](const ActorMention& a, const ActorMention& b) { return a.first < b.first; });
+    std::stable_sort(
+        mentions_.begin(), mentions_.end(),
+        [](const ActorMention& a, const ActorMention& b) { return a.first < b.first; });
     // Sorting moved indices: rebuild antecedents of short names by position.
     std::map<uint32_t, int> index_of_first;
-    for (size_t m = 0; m < mentions_.size(); ++m) index_of_first[mentions_[m].first] = static_cast<int>(m);
+    for (size_t m = 0; m < mentions_.size(); ++m)
+      index_of_first[mentions_[m].first] = static_cast<int>(m);
     mention_at_.assign(doc_.tokens.size(), -1);
     for (size_t m = 0; m < mentions_.size(); ++m) {
-      for (uint32_t t = mentions_[m].first; t < mentions_[m].last; ++t) mention_at_[t] = static_cast<int>(m);
+      for (uint32_t t = mentions_[m].first; t < mentions_[m].last; ++t)
+        mention_at_[t] = static_cast<int>(m);
     }
     for (auto& m : mentions_) {
       if (m.kind != MentionKind::kShortName || m.antecedent < 0) continue;
@@ -198,7 +206,8 @@ class DocumentExtraction {
       for (int k = mention_at_[m.first] - 1; k >= 0; --k) {
         const ActorMention& c = mentions_[k];
         if (c.type == ActorType::kPerson && c.kind != MentionKind::kPronoun &&
-            c.kind != MentionKind::kShortName && doc_.tokens[c.last - 1].lower == doc_.tokens[m.first].lower) {
+            c.kind != MentionKind::kShortName &&
+            doc_.tokens[c.last - 1].lower == doc_.tokens[m.first].lower) {
           m.antecedent = k;
           break;
         }
@@ -210,7 +219,8 @@ class DocumentExtraction {
   uint32_t SentenceOf(uint32_t token) const {
     auto it = std::upper_bound(doc_.sentences.begin(), doc_.sentences.end(), token,
                                [](uint32_t t, const Sentence& s) { return t < s.first_token; });
-    return it == doc_.sentences.begin() ? 0 : static_cast<uint32_t>(it - doc_.sentences.begin() - 1);
+    return it == doc_.sentences.begin() ? 0
+                                        : static_cast<uint32_t>(it - doc_.sentences.begin() - 1);
   }
 
   // Resolves pronoun and title mentions of sentence s (in order).
@@ -227,7 +237,8 @@ class DocumentExtraction {
       if (pm.kind != MentionKind::kPronoun || pm.antecedent >= 0) continue;
       bool is_subject = false;
       for (const VerbGroup& g : groups) {
-        if (std::find(g.subjects.begin(), g.subjects.end(), m) != g.subjects.end()) is_subject = true;
+        if (std::find(g.subjects.begin(), g.subjects.end(), m) != g.subjects.end())
+          is_subject = true;
       }
       // Inside reported content: the speaker, when compatible.
       for (const VerbGroup& g : groups) {
@@ -290,7 +301,8 @@ class DocumentExtraction {
         if (cand.type != ActorType::kPerson) continue;
         std::string text = NormalizeName(c.ref.text);
         std::string last_word = dm.title.substr(dm.title.rfind(' ') + 1);
-        if (cand.title.find(last_word) == std::string::npos && text.find(last_word) == std::string::npos) {
+        if (cand.title.find(last_word) == std::string::npos &&
+            text.find(last_word) == std::string::npos) {
           continue;
         }
       } else if (dm.type == ActorType::kCountry) {
@@ -306,8 +318,8 @@ class DocumentExtraction {
   bool Compatible(const ActorMention& pronoun, const ActorMention& c) const {
     if (pronoun.type == ActorType::kPerson) return c.type == ActorType::kPerson;
     if (pronoun.plural) {
-      return c.type == ActorType::kGroup || c.plural ||
-             c.type == ActorType::kOrganization || c.type == ActorType::kCountry;
+      return c.type == ActorType::kGroup || c.plural || c.type == ActorType::kOrganization ||
+             c.type == ActorType::kCountry;
     }
     return c.type == ActorType::kCountry || (c.type == ActorType::kOrganization && !c.plural);
   }
@@ -320,7 +332,8 @@ class DocumentExtraction {
     uint32_t k = sent.first_token;
     while (k < sent.last_token) {
       const Token& t = doc_.tokens[k];
-      if (mention_at_[k] >= 0 || !(IsVerb(t.pos) || t.pos == Pos::kMD || IsMistaggedSpeechVerb(k, sent))) {
+      if (mention_at_[k] >= 0 ||
+          !(IsVerb(t.pos) || t.pos == Pos::kMD || IsMistaggedSpeechVerb(k, sent))) {
         ++k;
         continue;
       }
@@ -357,7 +370,8 @@ class DocumentExtraction {
         if ((u.pos == Pos::kRB || IsNegator(u)) && j + 1 < sent.last_token) {
           uint32_t look = j + 1;
           while (look < sent.last_token && doc_.tokens[look].pos == Pos::kRB) ++look;
-          if (look < sent.last_token && IsVerb(doc_.tokens[look].pos) && IsAuxiliary(doc_.tokens[main])) {
+          if (look < sent.last_token && IsVerb(doc_.tokens[look].pos) &&
+              IsAuxiliary(doc_.tokens[main])) {
             j = look;
             continue;
           }
@@ -376,9 +390,10 @@ class DocumentExtraction {
           has_aux = true;
           if (u.lemma == "be" || u.lemma == "get") be_aux = true;
           if (u.pos == Pos::kMD) {
-            static const std::set<std::string_view> kModal = {"may", "might", "could", "would",
-                                                               "should", "can", "must"};
-            if (kModal.count(u.lemma.empty() ? u.lower : u.lemma)) g.modality = u.lemma.empty() ? u.lower : u.lemma;
+            static const std::set<std::string_view> kModal = {"may",    "might", "could", "would",
+                                                              "should", "can",   "must"};
+            if (kModal.count(u.lemma.empty() ? u.lower : u.lemma))
+              g.modality = u.lemma.empty() ? u.lower : u.lemma;
           }
         }
       }
@@ -423,7 +438,8 @@ class DocumentExtraction {
     }
     // Controllers: the closest earlier group for infinitives and gerunds.
     for (size_t i = 0; i < groups.size(); ++i) {
-      if ((groups[i].infinitive || groups[i].gerund) && i > 0) groups[i].controller = static_cast<int>(i - 1);
+      if ((groups[i].infinitive || groups[i].gerund) && i > 0)
+        groups[i].controller = static_cast<int>(i - 1);
     }
     return groups;
   }
@@ -431,14 +447,14 @@ class DocumentExtraction {
   // Present and past forms of common speech verbs, with their lemma.
   static std::string_view SpeechVerbLemma(std::string_view form) {
     static const std::pair<std::string_view, std::string_view> kForms[] = {
-        {"say", "say"},         {"says", "say"},         {"said", "say"},
-        {"think", "think"},     {"thinks", "think"},     {"believe", "believe"},
-        {"believes", "believe"}, {"tell", "tell"},       {"tells", "tell"},
-        {"told", "tell"},       {"claim", "claim"},      {"claims", "claim"},
-        {"argue", "argue"},     {"argues", "argue"},     {"insist", "insist"},
-        {"insists", "insist"},  {"warn", "warn"},        {"warns", "warn"},
-        {"fear", "fear"},       {"fears", "fear"},       {"hope", "hope"},
-        {"hopes", "hope"},      {"expect", "expect"},    {"expects", "expect"}};
+        {"say", "say"},          {"says", "say"},      {"said", "say"},
+        {"think", "think"},      {"thinks", "think"},  {"believe", "believe"},
+        {"believes", "believe"}, {"tell", "tell"},     {"tells", "tell"},
+        {"told", "tell"},        {"claim", "claim"},   {"claims", "claim"},
+        {"argue", "argue"},      {"argues", "argue"},  {"insist", "insist"},
+        {"insists", "insist"},   {"warn", "warn"},     {"warns", "warn"},
+        {"fear", "fear"},        {"fears", "fear"},    {"hope", "hope"},
+        {"hopes", "hope"},       {"expect", "expect"}, {"expects", "expect"}};
     for (const auto& [f, lemma] : kForms) {
       if (f == form) return lemma;
     }
@@ -451,7 +467,8 @@ class DocumentExtraction {
     const Token& t = doc_.tokens[k];
     if (!IsNoun(t.pos) || SpeechVerbLemma(t.lower).empty() || k == sent.first_token) return false;
     const Token& prev = doc_.tokens[k - 1];
-    if (!(IsNoun(prev.pos) || prev.pos == Pos::kPRP || prev.pos == Pos::kCD || IsAdjective(prev.pos))) {
+    if (!(IsNoun(prev.pos) || prev.pos == Pos::kPRP || prev.pos == Pos::kCD ||
+          IsAdjective(prev.pos))) {
       return false;
     }
     const bool quantifier = prev.lower == "many" || prev.lower == "most" || prev.lower == "few" ||
@@ -459,8 +476,9 @@ class DocumentExtraction {
     if (prev.pos == Pos::kDET || (IsAdjective(prev.pos) && !quantifier)) return false;
     if (k + 1 >= sent.last_token) return true;
     const Token& next = doc_.tokens[k + 1];
-    return next.lower == "that" || next.lower == "," || IsPunct(next.pos) || next.pos == Pos::kPRP ||
-           next.pos == Pos::kDET || IsProperNoun(next.pos) || next.Has(kOpenQuote);
+    return next.lower == "that" || next.lower == "," || IsPunct(next.pos) ||
+           next.pos == Pos::kPRP || next.pos == Pos::kDET || IsProperNoun(next.pos) ||
+           next.Has(kOpenQuote);
   }
 
   // CAMEO roots 01-03, 05 and 10-14: statements, appeals, intentions,
@@ -594,11 +612,13 @@ class DocumentExtraction {
         const bool group_modifier = am.kind == MentionKind::kRoleOnly && am.last < limit &&
                                     IsNoun(doc_.tokens[am.last].pos) && mention_at_[am.last] < 0;
         if (am.kind == MentionKind::kPronoun) return -1;  // "deployed its newest system".
-        if (am.kind == MentionKind::kDemonym || group_modifier || (possessive_ok && am.possessive)) return m;
+        if (am.kind == MentionKind::kDemonym || group_modifier || (possessive_ok && am.possessive))
+          return m;
         return -1;
       }
       const Token& t = doc_.tokens[k];
-      if (!(t.pos == Pos::kDET || IsAdjective(t.pos) || t.pos == Pos::kCD || t.lower == "'s")) return -1;
+      if (!(t.pos == Pos::kDET || IsAdjective(t.pos) || t.pos == Pos::kCD || t.lower == "'s"))
+        return -1;
     }
     return -1;
   }
@@ -675,7 +695,8 @@ class DocumentExtraction {
       // drones to Russia"): its objects are not this verb's.
       if (x == k && t.pos == Pos::kVBG && mention_at_[x] < 0) break;
       const bool place_preposition = conflict && (t.lower == "in" || t.lower == "near");
-      if ((t.pos == Pos::kIN || t.pos == Pos::kTO) && (IsTargetPreposition(t.lower) || place_preposition)) {
+      if ((t.pos == Pos::kIN || t.pos == Pos::kTO) &&
+          (IsTargetPreposition(t.lower) || place_preposition)) {
         uint32_t y = x + 1;
         while (y < window_end && mention_at_[y] < 0 &&
                (doc_.tokens[y].pos == Pos::kDET || IsAdjective(doc_.tokens[y].pos))) {
@@ -706,7 +727,8 @@ class DocumentExtraction {
       while (y < sent.last_token && mention_at_[y] < 0 && doc_.tokens[y].pos == Pos::kDET) ++y;
       if (y < sent.last_token && mention_at_[y] >= 0 && !mentions_[mention_at_[y]].possessive) {
         CoordinatedRight(mention_at_[y], sent.last_token, &out);
-      } else if (y < sent.last_token && mention_at_[y] >= 0 && mentions_[mention_at_[y]].kind == MentionKind::kDemonym) {
+      } else if (y < sent.last_token && mention_at_[y] >= 0 &&
+                 mentions_[mention_at_[y]].kind == MentionKind::kDemonym) {
         out.push_back(mention_at_[y]);  // "backed by the Russian air campaign".
       }
       break;
@@ -728,8 +750,9 @@ class DocumentExtraction {
     (void)groups;
     // Speaker: the subject, or an inverted subject after the cue ("said X").
     // "..., said X" and "“...,” X said": the cue follows a comma or a quote.
-    const bool inverted = g->first > sent.first_token && (doc_.tokens[g->first - 1].lower == "," ||
-                                                          doc_.tokens[g->first - 1].Has(kCloseQuote));
+    const bool inverted =
+        g->first > sent.first_token &&
+        (doc_.tokens[g->first - 1].lower == "," || doc_.tokens[g->first - 1].Has(kCloseQuote));
     if (!g->subjects.empty()) {
       g->speaker = g->subjects.front();
       g->speaker_first = mentions_[g->subjects.front()].first;
@@ -759,7 +782,9 @@ class DocumentExtraction {
         }
         if (j >= floor && doc_.tokens[j].lower == ",") {
           int p = j - 1;
-          while (p >= floor && j - p < 12 && doc_.tokens[p].lower != "," && !IsVerb(doc_.tokens[p].pos)) --p;
+          while (p >= floor && j - p < 12 && doc_.tokens[p].lower != "," &&
+                 !IsVerb(doc_.tokens[p].pos))
+            --p;
           if (p >= floor && doc_.tokens[p].lower == ",") j = p - 1;
         }
         int end = j + 1;
@@ -774,7 +799,8 @@ class DocumentExtraction {
     }
     // Content: before the speaker when the cue follows a comma or quote
     // ("..., Kerry said"), otherwise after the cue.
-    uint32_t left_edge = std::min(g->first, g->speaker_last > g->speaker_first ? g->speaker_first : g->first);
+    uint32_t left_edge =
+        std::min(g->first, g->speaker_last > g->speaker_first ? g->speaker_first : g->first);
     bool content_before = false;
     if (left_edge > sent.first_token) {
       const Token& before = doc_.tokens[left_edge - 1];
@@ -790,7 +816,8 @@ class DocumentExtraction {
       return;
     }
     uint32_t b = g->phrase_end;
-    if (g->speaker_last > g->speaker_first && g->speaker_first >= g->phrase_end) b = g->speaker_last;
+    if (g->speaker_last > g->speaker_first && g->speaker_first >= g->phrase_end)
+      b = g->speaker_last;
     // Skip an addressee ("told reporters") and time words ("on Tuesday").
     while (b < sent.last_token) {
       const Token& t = doc_.tokens[b];
@@ -816,7 +843,8 @@ class DocumentExtraction {
     for (uint32_t x = b; x + 1 < e; ++x) {
       const Token& t = doc_.tokens[x];
       const Token& n = doc_.tokens[x + 1];
-      if (t.lower == ";" || (t.lower == "," && (n.lower == "but" || n.lower == "while" || n.lower == "whereas")) ||
+      if (t.lower == ";" ||
+          (t.lower == "," && (n.lower == "but" || n.lower == "while" || n.lower == "whereas")) ||
           (!g->cue && t.lower == ",")) {
         e = x;
         break;
@@ -833,10 +861,13 @@ class DocumentExtraction {
       const Sentence& prev = doc_.sentences[g->sentence - 1];
       if (prev.last_token > prev.first_token &&
           (doc_.tokens[prev.last_token - 1].Has(kCloseQuote) ||
-           (sent.first_token < sent.last_token && doc_.tokens[sent.first_token].Has(kCloseQuote)))) {
+           (sent.first_token < sent.last_token &&
+            doc_.tokens[sent.first_token].Has(kCloseQuote)))) {
         uint32_t pb = prev.first_token, pe = prev.last_token;
         while (pb < pe && doc_.tokens[pb].Has(kOpenQuote)) ++pb;
-        while (pe > pb && (IsPunct(doc_.tokens[pe - 1].pos) || doc_.tokens[pe - 1].Has(kCloseQuote))) --pe;
+        while (pe > pb &&
+               (IsPunct(doc_.tokens[pe - 1].pos) || doc_.tokens[pe - 1].Has(kCloseQuote)))
+          --pe;
         g->content_first = pb;
         g->content_last = pe;
       }
@@ -846,7 +877,8 @@ class DocumentExtraction {
   // ---- Events ----
 
   void Emit(int src, const VerbEntry* verb, const std::string& lemma, int dst, const VerbGroup& g,
-            bool negated, const std::string& modality, uint32_t anchor_first, uint32_t anchor_last) {
+            bool negated, const std::string& modality, uint32_t anchor_first,
+            uint32_t anchor_last) {
     int rs = Resolved(src), rt = Resolved(dst);
     if (rs < 0 || rt < 0) return;
     if (!IsResolvedActor(src) || !IsResolvedActor(dst)) return;
@@ -900,10 +932,11 @@ class DocumentExtraction {
       const VerbGroup& c = groups[g.controller];
       // "criticized Russia for supporting X", "accused Russia of arming X":
       // the gerund's subject is the controller's object.
-      const bool for_of_gerund = g.gerund && g.first > sent.first_token &&
-                                 (doc_.tokens[g.first - 1].lower == "for" ||
-                                  doc_.tokens[g.first - 1].lower == "of");
-      if ((for_of_gerund || (c.verb != nullptr && c.verb->Has(kVerbControl))) && !c.objects.empty()) {
+      const bool for_of_gerund =
+          g.gerund && g.first > sent.first_token &&
+          (doc_.tokens[g.first - 1].lower == "for" || doc_.tokens[g.first - 1].lower == "of");
+      if ((for_of_gerund || (c.verb != nullptr && c.verb->Has(kVerbControl))) &&
+          !c.objects.empty()) {
         g.subjects = c.objects;
       } else {
         g.subjects = c.subjects;
@@ -937,18 +970,20 @@ class DocumentExtraction {
       if (t > sent.first_token + 1) {
         g.content_first = sent.first_token;
         g.content_last = t;
-        while (g.content_last > g.content_first && doc_.tokens[g.content_last - 1].lower == ",") --g.content_last;
+        while (g.content_last > g.content_first && doc_.tokens[g.content_last - 1].lower == ",")
+          --g.content_last;
       } else {
         g.content_first = np_end < sent.last_token ? np_end + 1 : np_end;
         g.content_last = sent.last_token;
-        while (g.content_last > g.content_first && IsPunct(doc_.tokens[g.content_last - 1].pos)) --g.content_last;
+        while (g.content_last > g.content_first && IsPunct(doc_.tokens[g.content_last - 1].pos))
+          --g.content_last;
       }
       groups.push_back(std::move(g));
     }
     for (VerbGroup& g : groups) {
       if (g.lemma == "according to") continue;
-      const bool question = sent.last_token > sent.first_token &&
-                            doc_.tokens[sent.last_token - 1].lower == "?";
+      const bool question =
+          sent.last_token > sent.first_token && doc_.tokens[sent.last_token - 1].lower == "?";
       // Verbal acts (statements, appeals, criticism, demands, threats...)
       // report their speaker's stance even without a speech flag.
       if (!g.cue && g.verb != nullptr && IsVerbalAct(g.verb) && !g.passive && !g.participle) {
@@ -958,7 +993,8 @@ class DocumentExtraction {
       // "Do you think...?").
       if (g.reports && g.lemma != "deny" && (g.negated || question)) g.reports = false;
       if (g.reports) FindSpeechContent(&g, groups);
-      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0) g.reports = false;
+      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0)
+        g.reports = false;
     }
     ResolvePronouns(s, groups);
 
@@ -980,8 +1016,8 @@ class DocumentExtraction {
       for (uint32_t t = std::max(g.content_first, sent.first_token); t < g.content_last; ++t) {
         speaker_group_at[t - sent.first_token] = static_cast<int>(i);
       }
-      if (g.content_last > g.content_first && g.content_first < sent.first_token && g.speaker >= 0 &&
-          IsResolvedActor(g.speaker)) {
+      if (g.content_last > g.content_first && g.content_first < sent.first_token &&
+          g.speaker >= 0 && IsResolvedActor(g.speaker)) {
         // Content in the previous sentence: attribute its events now.
         for (PendingEvent& pe : pending_) {
           if (pe.anchor >= g.content_first && pe.anchor < g.content_last && pe.attributed_to < 0) {
@@ -1041,7 +1077,8 @@ class DocumentExtraction {
           std::vector<int> kept;
           for (int m : in) {
             const ActorMention& am = mentions_[m];
-            if (am.kind != MentionKind::kDemonym && !am.possessive && am.type != ActorType::kPlace) {
+            if (am.kind != MentionKind::kDemonym && !am.possessive &&
+                am.type != ActorType::kPlace) {
               kept.push_back(m);
             }
           }
@@ -1051,14 +1088,16 @@ class DocumentExtraction {
         if (subjects.empty() || objects.empty()) continue;
         ++out_->stats.unknown_verbs[g.lemma];
         for (int src : subjects) {
-          for (int dst : objects) Emit(src, nullptr, g.lemma, dst, g, g.negated, g.modality, g.first, g.phrase_end);
+          for (int dst : objects)
+            Emit(src, nullptr, g.lemma, dst, g, g.negated, g.modality, g.first, g.phrase_end);
         }
         continue;
       }
       if (v->Has(kVerbPejorative)) {
         int sp = speaker_of(g.main);
         if (sp < 0) continue;
-        for (int src : g.subjects) Emit(sp, v, v->relation, src, g, g.negated, g.modality, g.first, g.phrase_end);
+        for (int src : g.subjects)
+          Emit(sp, v, v->relation, src, g, g.negated, g.modality, g.first, g.phrase_end);
         continue;
       }
       // Plain speech ("said", "believes") is an attribution, not an event;
@@ -1083,7 +1122,8 @@ class DocumentExtraction {
         // "He alleged that Russia and the Syrian government have rejected...":
         // the accused are the subjects of the reported clause.
         for (const VerbGroup& inner : groups) {
-          if (inner.main >= g.content_first && inner.main < g.content_last && !inner.subjects.empty()) {
+          if (inner.main >= g.content_first && inner.main < g.content_last &&
+              !inner.subjects.empty()) {
             targets = inner.subjects;
             break;
           }
@@ -1098,7 +1138,8 @@ class DocumentExtraction {
         continue;
       }
       for (int src : sources) {
-        for (int dst : targets) Emit(src, v, v->relation, dst, g, g.negated, g.modality, g.first, g.phrase_end);
+        for (int dst : targets)
+          Emit(src, v, v->relation, dst, g, g.negated, g.modality, g.first, g.phrase_end);
       }
     }
     NominalEvents(s);
@@ -1151,9 +1192,9 @@ class DocumentExtraction {
         }
         ++obj_last;
       }
-      while (obj_last > obj_first && (doc_.tokens[obj_last - 1].lower == "and" ||
-                                      doc_.tokens[obj_last - 1].lower == "to" ||
-                                      IsPunct(doc_.tokens[obj_last - 1].pos))) {
+      while (obj_last > obj_first &&
+             (doc_.tokens[obj_last - 1].lower == "and" || doc_.tokens[obj_last - 1].lower == "to" ||
+              IsPunct(doc_.tokens[obj_last - 1].pos))) {
         --obj_last;
       }
       OpenTriple t;
@@ -1172,8 +1213,8 @@ class DocumentExtraction {
     for (uint32_t n = sent.first_token; n < sent.last_token; ++n) {
       const Token& t = doc_.tokens[n];
       // Nouns, and gerunds used as nouns ("the downing of").
-      const bool nominal_gerund = t.pos == Pos::kVBG && n > sent.first_token &&
-                                  doc_.tokens[n - 1].pos == Pos::kDET;
+      const bool nominal_gerund =
+          t.pos == Pos::kVBG && n > sent.first_token && doc_.tokens[n - 1].pos == Pos::kDET;
       if (mention_at_[n] >= 0 || !(IsNoun(t.pos) || nominal_gerund)) continue;
       const VerbEntry* v = find_nominal_(t);
       if (v == nullptr) continue;
@@ -1190,8 +1231,8 @@ class DocumentExtraction {
         if (y < sent.last_token && mention_at_[y] >= 0) {
           target = mention_at_[y];
           uint32_t z = mentions_[target].last;
-          while (z < sent.last_token && z < mentions_[target].last + 3 && doc_.tokens[z].lower != "by" &&
-                 mention_at_[z] < 0) {
+          while (z < sent.last_token && z < mentions_[target].last + 3 &&
+                 doc_.tokens[z].lower != "by" && mention_at_[z] < 0) {
             ++z;
           }
           if (z + 1 < sent.last_token && doc_.tokens[z].lower == "by" && mention_at_[z + 1] >= 0) {
@@ -1200,13 +1241,17 @@ class DocumentExtraction {
         }
       } else if (n > sent.first_token) {
         int before = mention_at_[n - 1];
-        if (n >= sent.first_token + 2 && doc_.tokens[n - 1].lower == "'s") before = mention_at_[n - 2];
+        if (n >= sent.first_token + 2 && doc_.tokens[n - 1].lower == "'s")
+          before = mention_at_[n - 2];
         if (before >= 0 && mentions_[before].kind != MentionKind::kPronoun) {
           source = before;
-          if (k < sent.last_token && (doc_.tokens[k].lower == "on" || doc_.tokens[k].lower == "against")) {
+          if (k < sent.last_token &&
+              (doc_.tokens[k].lower == "on" || doc_.tokens[k].lower == "against")) {
             uint32_t y = k + 1;
-            while (y < sent.last_token && doc_.tokens[y].pos == Pos::kDET && mention_at_[y] < 0) ++y;
-            if (y < sent.last_token && mention_at_[y] >= 0 && !mentions_[mention_at_[y]].possessive) {
+            while (y < sent.last_token && doc_.tokens[y].pos == Pos::kDET && mention_at_[y] < 0)
+              ++y;
+            if (y < sent.last_token && mention_at_[y] >= 0 &&
+                !mentions_[mention_at_[y]].possessive) {
               target = mention_at_[y];
             }
           }
@@ -1252,7 +1297,8 @@ class DocumentExtraction {
         if (country.empty()) {
           // A place or country named in the same sentence.
           for (const ActorMention& c : mentions_) {
-            if (c.sentence == pe.sentence && (c.type == ActorType::kPlace || c.type == ActorType::kCountry)) {
+            if (c.sentence == pe.sentence &&
+                (c.type == ActorType::kPlace || c.type == ActorType::kCountry)) {
               country = gazetteer_.CountryOf(c.ref.code);
               if (!country.empty()) break;
             }
@@ -1275,7 +1321,8 @@ class DocumentExtraction {
                                         doc_.tokens[last - 1].end - doc_.tokens[first].begin));
   }
   uint32_t CpBegin(uint32_t token) const {
-    if (token >= doc_.tokens.size()) return doc_.CodePointOffset(static_cast<uint32_t>(doc_.text.size()));
+    if (token >= doc_.tokens.size())
+      return doc_.CodePointOffset(static_cast<uint32_t>(doc_.text.size()));
     return doc_.CodePointOffset(doc_.tokens[token].begin);
   }
   uint32_t CpEnd(uint32_t token_last) const {
@@ -1318,12 +1365,13 @@ class DocumentExtraction {
       m.begin = CpBegin(pe.first);
       m.end = CpEnd(pe.last);
       m.quote = std::string(doc_.text.substr(sent.begin, sent.end - sent.begin));
-      DedupKey key{ev.source.name, ev.relation, ev.target.name, ev.negated, ev.modality,
-                   ev.attributed_to.value_or("")};
+      DedupKey key{ev.source.name, ev.relation, ev.target.name,
+                   ev.negated,     ev.modality, ev.attributed_to.value_or("")};
       auto it = index.find(key);
       if (it != index.end()) {
         Event& existing = out_->events[it->second];
-        if (std::find(existing.mentions.begin(), existing.mentions.end(), m) == existing.mentions.end()) {
+        if (std::find(existing.mentions.begin(), existing.mentions.end(), m) ==
+            existing.mentions.end()) {
           existing.mentions.push_back(std::move(m));
         }
         continue;

@@ -212,9 +212,12 @@ Result<ResultTable> Guard(Fn&& fn) {
 
 Direction Reverse(Direction d) {
   switch (d) {
-    case Direction::kOut: return Direction::kIn;
-    case Direction::kIn: return Direction::kOut;
-    case Direction::kBoth: return Direction::kBoth;
+    case Direction::kOut:
+      return Direction::kIn;
+    case Direction::kIn:
+      return Direction::kOut;
+    case Direction::kBoth:
+      return Direction::kBoth;
   }
   return d;
 }
@@ -533,8 +536,8 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
     std::vector<RelationId> relation_of_bit;
     ActorMap<uint32_t> relation_bit(64);
     auto add_relation = [&](Info& info, RelationId r) {
-      auto [bit, inserted] = relation_bit.Insert(r == 0 ? ~0ull : r,
-                                                 static_cast<uint32_t>(relation_of_bit.size()));
+      auto [bit, inserted] =
+          relation_bit.Insert(r == 0 ? ~0ull : r, static_cast<uint32_t>(relation_of_bit.size()));
       if (inserted) relation_of_bit.push_back(r);
       if (*bit < 64) {
         info.relation_bits |= 1ull << *bit;

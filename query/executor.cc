@@ -1218,7 +1218,8 @@ class Executor {
         const Expr& agg = *q.items[k].expr;
         Value v;
         if (agg.kind == ExprKind::kCountStar) {
-        } else if (agg.distinct && agg.name == "count" && agg.args[0]->kind == ExprKind::kVariable &&
+        } else if (agg.distinct && agg.name == "count" &&
+                   agg.args[0]->kind == ExprKind::kVariable &&
                    agg.args[0]->var_kind == VarKind::kNode) {
           // Distinct actors: the id identifies the node (names are unique per
           // id), so no name lookup per row.

@@ -130,7 +130,9 @@ class ActorMap {
   }
 
  private:
-  size_t Slot(ActorId id) const { return static_cast<size_t>((id * 0x9E3779B97F4A7C15ull) >> 20) & mask_; }
+  size_t Slot(ActorId id) const {
+    return static_cast<size_t>((id * 0x9E3779B97F4A7C15ull) >> 20) & mask_;
+  }
   void Grow() {
     std::vector<ActorId> keys = std::move(keys_);
     std::vector<V> vals = std::move(vals_);

@@ -821,8 +821,8 @@ class Planner {
   // --- Key-only scans and the pair-count index ---
 
   static bool ReadsEdgeValue(const Expr& e) {
-    static constexpr std::string_view kValueProps[] = {"cameo",     "root",      "quad_class",
-                                                       "quad",      "goldstein", "attributed_to"};
+    static constexpr std::string_view kValueProps[] = {"cameo", "root",      "quad_class",
+                                                       "quad",  "goldstein", "attributed_to"};
     if (e.kind == ExprKind::kProperty &&
         (e.var_kind == VarKind::kEdge || e.var_kind == VarKind::kHops) &&
         Contains(kValueProps, e.property)) {
@@ -1002,15 +1002,15 @@ std::string DescribePlan(const Plan& plan) {
   if (plan.empty) out += "Note: the result is empty: " + plan.empty_reason + "\n";
   if (plan.counts) {
     const RelInfo& r = plan.rels[plan.counts->rel];
-    std::string line = std::to_string(step++) + ". CountPairs " + node_text(r.from_node) +
-                       DirectionArrow(r.direction, true, rel_inner(r)) + node_text(r.to_node) +
-                       ": pair-count index (counts 'P' relation, source, target -> events), " +
-                       (r.relations.empty() ? std::string("every relation")
-                                            : "prefix relation" +
-                                                  std::string(r.relations.size() > 1
-                                                                  ? ", one scan per relation"
-                                                                  : "")) +
-                       "; asserted events only; no edge scan";
+    std::string line =
+        std::to_string(step++) + ". CountPairs " + node_text(r.from_node) +
+        DirectionArrow(r.direction, true, rel_inner(r)) + node_text(r.to_node) +
+        ": pair-count index (counts 'P' relation, source, target -> events), " +
+        (r.relations.empty()
+             ? std::string("every relation")
+             : "prefix relation" +
+                   std::string(r.relations.size() > 1 ? ", one scan per relation" : "")) +
+        "; asserted events only; no edge scan";
     out += line + "\n";
     if (plan.counts->injective_groups && !plan.order_item.empty() &&
         plan.item_is_aggregate[plan.order_item[0]] && plan.query.limit) {

@@ -40,7 +40,8 @@ Result<DriverSummary> RunDriver(const Pipeline& pipeline, const std::vector<std:
   const auto start = std::chrono::steady_clock::now();
   auto last_progress = start;
   g_stop_requested.store(false);
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   if (options.handle_signals) {
     struct sigaction sa {};
     sa.sa_handler = OnStopSignal;

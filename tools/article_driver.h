@@ -28,8 +28,8 @@ struct DriverOptions {
 };
 
 struct DriverSummary {
-  uint64_t articles = 0;         // Articles processed by the pipeline.
-  uint64_t rejected = 0;         // Records rejected by the reader or pipeline.
+  uint64_t articles = 0;  // Articles processed by the pipeline.
+  uint64_t rejected = 0;  // Records rejected by the reader or pipeline.
   uint64_t events = 0;
   ExtractStats stats;
   std::map<std::string, uint64_t> reject_reasons;  // Reason -> count.

@@ -2,7 +2,6 @@
 // hard-linking files where possible), taken while readers or a running
 // `kg ingest` use the store, then verified with the checks of `kg check`.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <filesystem>
 
@@ -69,15 +68,16 @@ void RegisterBackupCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       options.read_only = true;
       auto copy = GraphStore::Open(options);
       if (!copy.ok()) {
-        PrintError("backup", "the copy in '" + flags->dir + "' does not open: " +
-                                 copy.status().message());
+        PrintError("backup",
+                   "the copy in '" + flags->dir + "' does not open: " + copy.status().message());
         *exit_code = kExitFailure;
         return;
       }
       auto report = CheckStore(*(*copy)->NewReader());
       if (!report.ok() || !report->clean()) {
-        PrintError("backup", "the copy in '" + flags->dir + "' fails kg check: " +
-                                 (report.ok() ? report->problems.front() : report.status().message()));
+        PrintError("backup",
+                   "the copy in '" + flags->dir + "' fails kg check: " +
+                       (report.ok() ? report->problems.front() : report.status().message()));
         *exit_code = kExitFailure;
         return;
       }

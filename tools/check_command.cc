@@ -2,7 +2,6 @@
 // read-only snapshot and lists every problem found; `--dump FILE` also writes
 // the canonical dump used to compare two stores.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>

@@ -1,7 +1,6 @@
 // `kg ingest` and `kg extract`: run the pipeline over articles, into the
 // store or to stdout as JSON Lines.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -42,15 +41,16 @@ void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
 
 Result<std::unique_ptr<Pipeline>> MakePipeline(const GlobalOptions& global,
                                                const PipelineFlags& flags) {
-  PipelineOptions options = MakePipelineOptions(global.data_dir, flags.actor_files, flags.verb_files);
+  PipelineOptions options =
+      MakePipelineOptions(global.data_dir, flags.actor_files, flags.verb_files);
   options.trace = flags.trace;
   options.open_triples = flags.open_triples;
   return Pipeline::Create(options);
 }
 
 void PrintSummary(const char* verb, const DriverSummary& s, const std::string& extra) {
-  std::fprintf(stderr, "kg %s: %llu documents, %llu sentences, %llu events%s in %.2f s",
-               verb, static_cast<unsigned long long>(s.articles),
+  std::fprintf(stderr, "kg %s: %llu documents, %llu sentences, %llu events%s in %.2f s", verb,
+               static_cast<unsigned long long>(s.articles),
                static_cast<unsigned long long>(s.stats.sentences),
                static_cast<unsigned long long>(s.events), extra.c_str(), s.seconds);
   if (s.seconds > 0) std::fprintf(stderr, " (%.0f sentences/s)", s.stats.sentences / s.seconds);
@@ -90,8 +90,7 @@ std::vector<ActorRecord> ActorsOf(const Extraction& x) { return x.actors; }
 void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code) {
   auto flags = std::make_shared<PipelineFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "ingest",
-      "Extract events from articles and store them (atomic and idempotent per document)");
+      "ingest", "Extract events from articles and store them (atomic and idempotent per document)");
   AddPipelineFlags(cmd, flags.get());
   cmd->add_flag("--bulk", flags->bulk,
                 "Write through sorted SST files ingested atomically at the end (for large "
@@ -123,26 +122,32 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
     }
     uint64_t added = 0, unchanged = 0, replaced = 0;
     flags->driver.progress = !global.quiet;
-    auto summary = RunDriver(**pipeline, flags->files, flags->driver,
-                             [&](const Article& article, const Extraction& x) -> Status {
-                               DocumentMeta meta;
-                               meta.id = article.id;
-                               meta.title = article.title;
-                               meta.source = article.source;
-                               meta.date = article.date;
-                               meta.content_hash = Hash64(article.title + '\x1f' + article.text);
-                               meta.sentences = static_cast<uint32_t>(x.stats.sentences);
-                               KG_ASSIGN_OR_RETURN(
-                                   IngestOutcome outcome,
-                                   bulk ? bulk->PutDocument(meta, x.events, ActorsOf(x))
-                                        : (*store)->PutDocument(meta, x.events, ActorsOf(x)));
-                               switch (outcome.action) {
-                                 case IngestAction::kAdded: ++added; break;
-                                 case IngestAction::kUnchanged: ++unchanged; break;
-                                 case IngestAction::kReplaced: ++replaced; break;
-                               }
-                               return Status::Ok();
-                             });
+    auto summary =
+        RunDriver(**pipeline, flags->files, flags->driver,
+                  [&](const Article& article, const Extraction& x) -> Status {
+                    DocumentMeta meta;
+                    meta.id = article.id;
+                    meta.title = article.title;
+                    meta.source = article.source;
+                    meta.date = article.date;
+                    meta.content_hash = Hash64(article.title + '\x1f' + article.text);
+                    meta.sentences = static_cast<uint32_t>(x.stats.sentences);
+                    KG_ASSIGN_OR_RETURN(IngestOutcome outcome,
+                                        bulk ? bulk->PutDocument(meta, x.events, ActorsOf(x))
+                                             : (*store)->PutDocument(meta, x.events, ActorsOf(x)));
+                    switch (outcome.action) {
+                      case IngestAction::kAdded:
+                        ++added;
+                        break;
+                      case IngestAction::kUnchanged:
+                        ++unchanged;
+                        break;
+                      case IngestAction::kReplaced:
+                        ++replaced;
+                        break;
+                    }
+                    return Status::Ok();
+                  });
     if (bulk && summary.ok()) {  // Also after Ctrl-C: keep the completed batches.
       auto stats = bulk->Finish();
       if (!stats.ok()) {
@@ -178,8 +183,9 @@ void RegisterExtractCommand(CLI::App& app, GlobalOptions& global, int* exit_code
   cmd->add_option("--unknown", *unknown_path,
                   "Write verbs seen between two actors but missing from the dictionary "
                   "(TSV: verb, count) to this file");
-  cmd->add_flag("--open", flags->open_triples,
-                "Also write open subject-relation-object triples over any noun phrases (\"triples\")");
+  cmd->add_flag(
+      "--open", flags->open_triples,
+      "Also write open subject-relation-object triples over any noun phrases (\"triples\")");
   cmd->add_flag("--trace", flags->trace,
                 "Print each sentence's tokens (tag, lemma) and actor mentions to stderr");
   cmd->callback([&global, flags, unknown_path, exit_code]() {
@@ -191,15 +197,16 @@ void RegisterExtractCommand(CLI::App& app, GlobalOptions& global, int* exit_code
     }
     flags->driver.progress = !global.quiet;
     std::string line;
-    auto summary = RunDriver(**pipeline, flags->files, flags->driver,
-                             [&](const Article&, const Extraction& x) -> Status {
-                               line = ExtractionToJson(x);
-                               line.push_back('\n');
-                               if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
-                                 return Status::IoError("writing to stdout failed");
-                               }
-                               return Status::Ok();
-                             });
+    auto summary =
+        RunDriver(**pipeline, flags->files, flags->driver,
+                  [&](const Article&, const Extraction& x) -> Status {
+                    line = ExtractionToJson(x);
+                    line.push_back('\n');
+                    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+                      return Status::IoError("writing to stdout failed");
+                    }
+                    return Status::Ok();
+                  });
     std::fflush(stdout);
     if (!summary.ok()) {
       PrintError("extract", summary.status().message());

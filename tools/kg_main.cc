@@ -1,7 +1,6 @@
 // kg: knowledge-graph builder for conflict reporting. Entry point of the CLI;
 // each subcommand lives in its own *_command.cc file.
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <iostream>
 
@@ -10,7 +9,8 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "kg: build and query a knowledge graph of actors and events from news articles.\n"
-      "Typical use: kg ingest articles.jsonl && kg query \"MATCH (a)-[r:accuse]->(b) RETURN a.name, b.name\""};
+      "Typical use: kg ingest articles.jsonl && kg query \"MATCH (a)-[r:accuse]->(b) RETURN "
+      "a.name, b.name\""};
   app.require_subcommand(1);
   app.fallthrough();  // Global options may follow the subcommand: kg ingest -q FILE.
   app.set_version_flag("--version", "kg 0.1.0");

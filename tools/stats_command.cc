@@ -1,6 +1,5 @@
 // `kg stats`: counts of documents, actors, events and events by relation.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -48,12 +47,15 @@ void RegisterStatsCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
     }
     std::vector<std::pair<int64_t, std::string>> rows;
     for (const auto& [id, n] : by_relation) rows.emplace_back(n, names.count(id) ? names[id] : "?");
-    std::sort(rows.begin(), rows.end(),
-              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
     if (*json) {
-      std::printf("{\"documents\":%lld,\"events\":%lld,\"actors\":%lld,\"relations\":%lld,\"by_relation\":{",
-                  static_cast<long long>(stats->documents), static_cast<long long>(stats->events),
-                  static_cast<long long>(stats->actors), static_cast<long long>(stats->relations));
+      std::printf(
+          "{\"documents\":%lld,\"events\":%lld,\"actors\":%lld,\"relations\":%lld,\"by_relation\":"
+          "{",
+          static_cast<long long>(stats->documents), static_cast<long long>(stats->events),
+          static_cast<long long>(stats->actors), static_cast<long long>(stats->relations));
       for (size_t i = 0; i < rows.size(); ++i) {
         std::printf("%s\"%s\":%lld", i ? "," : "", rows[i].second.c_str(),
                     static_cast<long long>(rows[i].first));
@@ -64,7 +66,8 @@ void RegisterStatsCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
                   static_cast<long long>(stats->documents), static_cast<long long>(stats->events),
                   static_cast<long long>(stats->actors), static_cast<long long>(stats->relations));
       if (!rows.empty()) std::printf("\nasserted events by relation:\n");
-      for (const auto& [n, name] : rows) std::printf("  %-24s %lld\n", name.c_str(), static_cast<long long>(n));
+      for (const auto& [n, name] : rows)
+        std::printf("  %-24s %lld\n", name.c_str(), static_cast<long long>(n));
     }
     *exit_code = kExitOk;
   });

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <atomic>
-
 #include <filesystem>
 #include <thread>
 
@@ -54,20 +53,27 @@ std::unique_ptr<GraphStore> OpenStore(const std::string& path, bool read_only = 
 
 std::vector<EdgeEntry> AllEdges(const GraphReader& reader, EdgeScanSpec spec = {}) {
   std::vector<EdgeEntry> out;
-  EXPECT_TRUE(reader.ScanEdges(spec, [&](const EdgeEntry& e) {
-                      out.push_back(e);
-                      return true;
-                    }).ok());
+  EXPECT_TRUE(reader
+                  .ScanEdges(spec,
+                             [&](const EdgeEntry& e) {
+                               out.push_back(e);
+                               return true;
+                             })
+                  .ok());
   return out;
 }
 
 int64_t PairCountOf(const GraphReader& reader, const std::string& rel, const std::string& s,
                     const std::string& t) {
   int64_t count = 0;
-  EXPECT_TRUE(reader.ScanPairCounts(RelationIdFor(rel), [&](const PairCount& pc) {
-                      if (pc.source == ActorIdFor(s) && pc.target == ActorIdFor(t)) count = pc.count;
-                      return true;
-                    }).ok());
+  EXPECT_TRUE(reader
+                  .ScanPairCounts(RelationIdFor(rel),
+                                  [&](const PairCount& pc) {
+                                    if (pc.source == ActorIdFor(s) && pc.target == ActorIdFor(t))
+                                      count = pc.count;
+                                    return true;
+                                  })
+                  .ok());
   return count;
 }
 
@@ -79,8 +85,9 @@ class GraphStoreTest : public ::testing::Test {
 
 TEST_F(GraphStoreTest, PutDocumentIndexesEdgesInAllThreeOrders) {
   auto store = OpenStore(path_);
-  std::vector<Event> events = {MakeEvent("John Kerry", "USAGOV", "criticize", "111", "Russia", "RUS"),
-                               MakeEvent("Russia", "RUS", "blame", "112", "United States", "USA")};
+  std::vector<Event> events = {
+      MakeEvent("John Kerry", "USAGOV", "criticize", "111", "Russia", "RUS"),
+      MakeEvent("Russia", "RUS", "blame", "112", "United States", "USA")};
   auto outcome = store->PutDocument(Meta("d1", 1), events, {});
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   EXPECT_EQ(outcome->action, IngestAction::kAdded);
@@ -138,12 +145,15 @@ TEST_F(GraphStoreTest, ReingestSameContentChangesNothing) {
 
 TEST_F(GraphStoreTest, ChangedDocumentReplacesItsOldEvents) {
   auto store = OpenStore(path_);
-  ASSERT_TRUE(store->PutDocument(Meta("d1", 1),
-                                 {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB"),
-                                  MakeEvent("A", "AAA", "praise", "051", "C", "CCC")},
-                                 {})
+  ASSERT_TRUE(store
+                  ->PutDocument(Meta("d1", 1),
+                                {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB"),
+                                 MakeEvent("A", "AAA", "praise", "051", "C", "CCC")},
+                                {})
                   .ok());
-  ASSERT_TRUE(store->PutDocument(Meta("d2", 2), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {}).ok());
+  ASSERT_TRUE(
+      store->PutDocument(Meta("d2", 2), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
+          .ok());
   auto replaced =
       store->PutDocument(Meta("d1", 99), {MakeEvent("C", "CCC", "attack", "190", "B", "BBB")}, {});
   ASSERT_TRUE(replaced.ok());
@@ -163,7 +173,9 @@ TEST_F(GraphStoreTest, ChangedDocumentReplacesItsOldEvents) {
 
 TEST_F(GraphStoreTest, DeleteDocumentRemovesEverything) {
   auto store = OpenStore(path_);
-  ASSERT_TRUE(store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {}).ok());
+  ASSERT_TRUE(
+      store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
+          .ok());
   ASSERT_TRUE(store->DeleteDocument("d1").ok());
   EXPECT_TRUE(store->DeleteDocument("d1").IsNotFound());
   auto reader = store->NewReader();
@@ -175,9 +187,11 @@ TEST_F(GraphStoreTest, DeleteDocumentRemovesEverything) {
 
 TEST_F(GraphStoreTest, NegatedEventsAreStoredButNotCounted) {
   auto store = OpenStore(path_);
-  ASSERT_TRUE(store->PutDocument(Meta("d1", 1),
-                                 {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB", /*negated=*/true)}, {})
-                  .ok());
+  ASSERT_TRUE(
+      store
+          ->PutDocument(Meta("d1", 1),
+                        {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB", /*negated=*/true)}, {})
+          .ok());
   auto reader = store->NewReader();
   EXPECT_EQ(AllEdges(*reader).size(), 1u);
   EdgeScanSpec asserted;
@@ -189,8 +203,9 @@ TEST_F(GraphStoreTest, NegatedEventsAreStoredButNotCounted) {
 TEST_F(GraphStoreTest, DateRangeScanOnFullyBoundPrefix) {
   auto store = OpenStore(path_);
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(store->PutDocument(Meta("d" + std::to_string(i), i + 1, 100 + i * 10),
-                                   {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
+    ASSERT_TRUE(store
+                    ->PutDocument(Meta("d" + std::to_string(i), i + 1, 100 + i * 10),
+                                  {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
                     .ok());
   }
   auto reader = store->NewReader();
@@ -210,11 +225,15 @@ TEST_F(GraphStoreTest, DateRangeScanOnFullyBoundPrefix) {
 
 TEST_F(GraphStoreTest, ReaderSnapshotDoesNotSeeLaterDocuments) {
   auto store = OpenStore(path_);
-  ASSERT_TRUE(store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {}).ok());
+  ASSERT_TRUE(
+      store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
+          .ok());
   auto reader = store->NewReader();
-  ASSERT_TRUE(store->PutDocument(Meta("d2", 2), {MakeEvent("C", "CCC", "accuse", "112", "B", "BBB"),
-                                                 MakeEvent("C", "CCC", "attack", "190", "A", "AAA")},
-                                 {})
+  ASSERT_TRUE(store
+                  ->PutDocument(Meta("d2", 2),
+                                {MakeEvent("C", "CCC", "accuse", "112", "B", "BBB"),
+                                 MakeEvent("C", "CCC", "attack", "190", "A", "AAA")},
+                                {})
                   .ok());
   EXPECT_EQ(AllEdges(*reader).size(), 1u);
   EXPECT_EQ(reader->Stats()->events, 1);
@@ -237,12 +256,14 @@ TEST_F(GraphStoreTest, ConcurrentReadersNeverSeeHalfADocument) {
   });
   for (int i = 0; i < 200; ++i) {
     std::string id = "doc" + std::to_string(i % 50);
-    ASSERT_TRUE(store->PutDocument(Meta(id, i + 1),
-                                   {MakeEvent("A" + std::to_string(i), "AAA", "accuse", "112", "B", "BBB"),
-                                    MakeEvent("B", "BBB", "blame", "112", "C", "CCC"),
-                                    MakeEvent("C", "CCC", "attack", "190", "A", "AAA")},
-                                   {})
-                    .ok());
+    ASSERT_TRUE(
+        store
+            ->PutDocument(Meta(id, i + 1),
+                          {MakeEvent("A" + std::to_string(i), "AAA", "accuse", "112", "B", "BBB"),
+                           MakeEvent("B", "BBB", "blame", "112", "C", "CCC"),
+                           MakeEvent("C", "CCC", "attack", "190", "A", "AAA")},
+                          {})
+            .ok());
   }
   done = true;
   reader_thread.join();
@@ -252,9 +273,11 @@ TEST_F(GraphStoreTest, ConcurrentReadersNeverSeeHalfADocument) {
 TEST_F(GraphStoreTest, ActorsMergeAliasesAndResolveByAlias) {
   auto store = OpenStore(path_);
   ActorRecord us{0, "United States", "USA", ActorType::kCountry, {"US", "U.S.", "Washington"}};
-  ASSERT_TRUE(store->PutDocument(Meta("d1", 1), {MakeEvent("United States", "USA", "accuse", "112", "Russia", "RUS")},
-                                 {us})
-                  .ok());
+  ASSERT_TRUE(
+      store
+          ->PutDocument(Meta("d1", 1),
+                        {MakeEvent("United States", "USA", "accuse", "112", "Russia", "RUS")}, {us})
+          .ok());
   ActorRecord more{0, "United States", "USA", ActorType::kCountry, {"America"}};
   ASSERT_TRUE(store->PutDocument(Meta("d2", 2), {}, {more}).ok());
   auto reader = store->NewReader();
@@ -274,7 +297,9 @@ TEST_F(GraphStoreTest, ActorsMergeAliasesAndResolveByAlias) {
 TEST_F(GraphStoreTest, ReopenKeepsDataAndReadOnlyRejectsWrites) {
   {
     auto store = OpenStore(path_);
-    ASSERT_TRUE(store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {}).ok());
+    ASSERT_TRUE(
+        store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
+            .ok());
   }
   auto ro = OpenStore(path_, /*read_only=*/true);
   ASSERT_NE(ro, nullptr);
@@ -291,7 +316,8 @@ TEST_F(GraphStoreTest, SecondWriterGetsAClearLockError) {
   options.path = path_;
   auto second = GraphStore::Open(options);
   ASSERT_FALSE(second.ok());
-  EXPECT_NE(second.status().message().find("locked"), std::string::npos) << second.status().ToString();
+  EXPECT_NE(second.status().message().find("locked"), std::string::npos)
+      << second.status().ToString();
 }
 
 TEST_F(GraphStoreTest, RejectsForeignDirectoriesAndFiles) {
@@ -321,7 +347,8 @@ TEST_F(GraphStoreTest, IncompatibleFormatVersionIsRefusedClearly) {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path_, cfs, &handles, &raw).ok());
-    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), std::string(codec::kFormatVersionKey), "999").ok());
+    ASSERT_TRUE(
+        raw->Put(rocksdb::WriteOptions(), std::string(codec::kFormatVersionKey), "999").ok());
     for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
     delete raw;
   }
@@ -346,9 +373,11 @@ TEST_F(GraphStoreTest, UncreatableDirectoryFailsClearly) {
 
 TEST_F(GraphStoreTest, FullIndexScansAgreeAndCheckpointCopiesTheStore) {
   auto store = OpenStore(path_);
-  ASSERT_TRUE(store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB"),
-                                                 MakeEvent("B", "BBB", "attack", "190", "C", "CCC")},
-                                 {})
+  ASSERT_TRUE(store
+                  ->PutDocument(Meta("d1", 1),
+                                {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB"),
+                                 MakeEvent("B", "BBB", "attack", "190", "C", "CCC")},
+                                {})
                   .ok());
   auto reader = store->NewReader();
   for (EdgeIndex index : {EdgeIndex::kBySource, EdgeIndex::kByTarget, EdgeIndex::kByRelation}) {
@@ -357,10 +386,12 @@ TEST_F(GraphStoreTest, FullIndexScansAgreeAndCheckpointCopiesTheStore) {
     EXPECT_EQ(n, 2u);
   }
   size_t events = 0;
-  ASSERT_TRUE(reader->ScanEvents([&](const StoredEvent& e) {
-                      EXPECT_EQ(e.doc_id, "d1");
-                      return ++events, true;
-                    }).ok());
+  ASSERT_TRUE(reader
+                  ->ScanEvents([&](const StoredEvent& e) {
+                    EXPECT_EQ(e.doc_id, "d1");
+                    return ++events, true;
+                  })
+                  .ok());
   EXPECT_EQ(events, 2u);
   std::string copy = dir_.Sub("backup");
   ASSERT_TRUE(store->Checkpoint(copy).ok());

@@ -133,8 +133,8 @@ bool Matches(const GoldEvent& g, const Event& p) {
 }
 
 std::string Describe(const Event& e) {
-  std::string s = e.source.name + " [" + e.source.code + "] -" + e.relation + "/" + e.cameo + "-> " +
-                  e.target.name + " [" + e.target.code + "]";
+  std::string s = e.source.name + " [" + e.source.code + "] -" + e.relation + "/" + e.cameo +
+                  "-> " + e.target.name + " [" + e.target.code + "]";
   if (e.negated) s += " {negated}";
   if (e.attributed_to) s += " {by: " + *e.attributed_to + "}";
   return s;
@@ -198,9 +198,11 @@ TEST(GoldenExtractionTest, CasesThatPassedStillPass) {
   }
   double p = predicted ? static_cast<double>(matched) / predicted : 0;
   double r = gold ? static_cast<double>(matched) / gold : 0;
-  std::printf("golden extraction: %zu/%zu cases pass; events P=%.3f R=%.3f F1=%.3f (%zu gold, %zu predicted, %zu matched)\n",
-              passing.size(), cases.size(), p, r, p + r > 0 ? 2 * p * r / (p + r) : 0, gold, predicted,
-              matched);
+  std::printf(
+      "golden extraction: %zu/%zu cases pass; events P=%.3f R=%.3f F1=%.3f (%zu gold, %zu "
+      "predicted, %zu matched)\n",
+      passing.size(), cases.size(), p, r, p + r > 0 ? 2 * p * r / (p + r) : 0, gold, predicted,
+      matched);
   if (std::getenv("KG_GOLDEN_VERBOSE")) std::printf("%s", report.str().c_str());
 
   const std::string list_path = testing::SourcePath("tests/golden/extraction/passing.list");

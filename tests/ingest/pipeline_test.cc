@@ -39,7 +39,8 @@ class PipelineTest : public ::testing::Test {
 Pipeline* PipelineTest::pipeline_ = nullptr;
 
 TEST_F(PipelineTest, SeedStyleSentenceWithSpanInCodePoints) {
-  std::string text = "US Secretary of State John Kerry has criticized Russia for supporting Syria’s army.";
+  std::string text =
+      "US Secretary of State John Kerry has criticized Russia for supporting Syria’s army.";
   Extraction x = Run(text, *ParseIsoDate("2016-10-04"));
   ASSERT_FALSE(x.events.empty());
   const Event& e = x.events.front();
@@ -63,7 +64,8 @@ TEST_F(PipelineTest, CoreferenceAcrossSentencesAndAttribution) {
       kirby_accuses = true;
       EXPECT_EQ(e.source.text, "He");
     }
-    if (e.cameo.rfind("16", 0) == 0 && e.attributed_to == std::optional<std::string>("John Kirby")) {
+    if (e.cameo.rfind("16", 0) == 0 &&
+        e.attributed_to == std::optional<std::string>("John Kirby")) {
       suspension_attributed = true;
     }
   }
@@ -75,7 +77,8 @@ TEST_F(PipelineTest, CoreferenceAcrossSentencesAndAttribution) {
 }
 
 TEST_F(PipelineTest, NegationScopeAndModality) {
-  Extraction neg = Run("Peskov said the suspension did not mean Russia will renounce its support for Syria.");
+  Extraction neg =
+      Run("Peskov said the suspension did not mean Russia will renounce its support for Syria.");
   for (const Event& e : neg.events) EXPECT_TRUE(e.negated) << ExtractionToJson(neg);
   Extraction modal = Run("Iran may attack Israel within days.");
   ASSERT_FALSE(modal.events.empty());
@@ -83,7 +86,8 @@ TEST_F(PipelineTest, NegationScopeAndModality) {
 }
 
 TEST_F(PipelineTest, SameEventTwiceIsOneEventWithTwoMentions) {
-  Extraction x = Run("Russia accused Turkey of shelling Aleppo.\nLater, Russia accused Turkey again.");
+  Extraction x =
+      Run("Russia accused Turkey of shelling Aleppo.\nLater, Russia accused Turkey again.");
   // (Russia accuse Turkey) twice, plus (Turkey shell Aleppo) from the gerund.
   ASSERT_EQ(x.events.size(), 2u) << ExtractionToJson(x);
   const Event& accuse = x.events.front();
@@ -109,7 +113,8 @@ TEST_F(PipelineTest, EmptyAndJunkTextsGiveNoEventsAndCountSkips) {
   Extraction junk = Run("%%%% ### 12345 ,,,, !!!!");
   EXPECT_TRUE(junk.events.empty());
   EXPECT_GT(junk.stats.skipped.count("no letters"), 0u);
-  Extraction html = Run("<div class=\"x\"><p>Russia &amp; Turkey</p></div><script>var a=1;</script>");
+  Extraction html =
+      Run("<div class=\"x\"><p>Russia &amp; Turkey</p></div><script>var a=1;</script>");
   EXPECT_TRUE(html.events.empty()) << ExtractionToJson(html);
 }
 

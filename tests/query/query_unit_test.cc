@@ -314,10 +314,12 @@ TEST_F(QueryStoreTest, PairCountPlanOnlyWhenTheIndexHoldsTheAnswer) {
 
 TEST_F(QueryStoreTest, ReaderDegreesActorsAndKeyOnlyScans) {
   std::map<ActorId, int64_t> degrees;
-  ASSERT_TRUE(reader_->ScanDegrees(true, [&](ActorId id, int64_t n) {
-                       degrees[id] = n;
-                       return true;
-                     })
+  ASSERT_TRUE(reader_
+                  ->ScanDegrees(true,
+                                [&](ActorId id, int64_t n) {
+                                  degrees[id] = n;
+                                  return true;
+                                })
                   .ok());
   ASSERT_FALSE(degrees.empty());
   for (const auto& [id, n] : degrees) {
@@ -342,29 +344,37 @@ TEST_F(QueryStoreTest, ReaderDegreesActorsAndKeyOnlyScans) {
   EdgeScanSpec full, keys;
   keys.decode_value = false;
   std::vector<std::tuple<ActorId, RelationId, ActorId, bool>> a, b;
-  ASSERT_TRUE(reader_->ScanEdges(full, [&](const EdgeEntry& e) {
-                       a.emplace_back(e.source, e.relation, e.target, e.negated);
-                       return true;
-                     })
+  ASSERT_TRUE(reader_
+                  ->ScanEdges(full,
+                              [&](const EdgeEntry& e) {
+                                a.emplace_back(e.source, e.relation, e.target, e.negated);
+                                return true;
+                              })
                   .ok());
-  ASSERT_TRUE(reader_->ScanEdges(keys, [&](const EdgeEntry& e) {
-                       b.emplace_back(e.source, e.relation, e.target, e.negated);
-                       EXPECT_TRUE(e.cameo.empty());
-                       return true;
-                     })
+  ASSERT_TRUE(reader_
+                  ->ScanEdges(keys,
+                              [&](const EdgeEntry& e) {
+                                b.emplace_back(e.source, e.relation, e.target, e.negated);
+                                EXPECT_TRUE(e.cameo.empty());
+                                return true;
+                              })
                   .ok());
   EXPECT_EQ(a, b);
   // Nested scans of one index (as the executor does) each see every edge.
   size_t outer = 0, inner = 0;
-  ASSERT_TRUE(reader_->ScanEdges(keys, [&](const EdgeEntry&) {
-                       ++outer;
-                       EXPECT_TRUE(reader_->ScanEdges(keys, [&](const EdgeEntry&) {
-                                              ++inner;
-                                              return true;
-                                            })
-                                       .ok());
-                       return true;
-                     })
+  ASSERT_TRUE(reader_
+                  ->ScanEdges(keys,
+                              [&](const EdgeEntry&) {
+                                ++outer;
+                                EXPECT_TRUE(reader_
+                                                ->ScanEdges(keys,
+                                                            [&](const EdgeEntry&) {
+                                                              ++inner;
+                                                              return true;
+                                                            })
+                                                .ok());
+                                return true;
+                              })
                   .ok());
   EXPECT_EQ(outer, a.size());
   EXPECT_EQ(inner, a.size() * a.size());

@@ -52,8 +52,9 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
       start = i + 1;
     }
   }
-  return a.size() == b.size() ? "none" : "one dump is a prefix of the other (line " +
-                                             std::to_string(line) + ")";
+  return a.size() == b.size()
+             ? "none"
+             : "one dump is a prefix of the other (line " + std::to_string(line) + ")";
 }
 
 bool KgSupports(const std::string& flag) {
@@ -83,7 +84,8 @@ class CrashTest : public ::testing::Test {
     const int64_t start = testing::NowMs();
     ChildProcess child(KgArgs(db, args), dir_.Sub("out.txt"), dir_.Sub("err.txt"));
     const int code = child.Wait();
-    EXPECT_TRUE(code == 0 || code == 3) << "exit " << code << ": " << testing::ReadFile(dir_.Sub("err.txt"));
+    EXPECT_TRUE(code == 0 || code == 3)
+        << "exit " << code << ": " << testing::ReadFile(dir_.Sub("err.txt"));
     return testing::NowMs() - start;
   }
 
@@ -145,10 +147,11 @@ class CrashTest : public ::testing::Test {
                << " (KG_CRASH_SEED=" << seed_ << ")";
       }
     }
-    std::printf("crash test: %zu kills during an ingest in %zu cycles (%zu runs); after every "
-                "cycle the resumed store had content identical to the uninterrupted one "
-                "(%zu dump bytes)\n",
-                killed, cycles, attempts, reference_dump.size());
+    std::printf(
+        "crash test: %zu kills during an ingest in %zu cycles (%zu runs); after every "
+        "cycle the resumed store had content identical to the uninterrupted one "
+        "(%zu dump bytes)\n",
+        killed, cycles, attempts, reference_dump.size());
     EXPECT_EQ(killed, kills_) << "too many runs finished before their kill";
   }
 
@@ -174,10 +177,11 @@ TEST_F(CrashTest, KilledIngestResumesToIdenticalContent) {
   // A second run finds every document stored and changes nothing.
   const std::string reference_dump = testing::DumpStoreAt(reference);
   IngestFully(reference, {});
-  ASSERT_EQ(testing::DumpStoreAt(reference), reference_dump) << "a repeated ingest changed the store";
+  ASSERT_EQ(testing::DumpStoreAt(reference), reference_dump)
+      << "a repeated ingest changed the store";
   // Kills while the store is being created are StoreCreationSurvivesKills'.
-  KillCheckResume(crashed, {}, full_ms, [&] { ASSERT_TRUE(CreateEmptyStore(crashed)); },
-                  reference_dump);
+  KillCheckResume(
+      crashed, {}, full_ms, [&] { ASSERT_TRUE(CreateEmptyStore(crashed)); }, reference_dump);
 }
 
 TEST_F(CrashTest, KilledBulkIngestResumesToIdenticalContent) {
@@ -202,8 +206,9 @@ TEST_F(CrashTest, KilledBulkIngestResumesToIdenticalContent) {
   IngestFully(reference, {});
   ASSERT_EQ(testing::CheckStoreAt(reference), "");
   const int64_t bulk_ms = IngestFully(dir_.Sub("timing.db"), {"--bulk"}) * 9 / 10;
-  KillCheckResume(crashed, {"--bulk"}, bulk_ms, [&] { IngestFully(crashed, {}, half); },
-                  testing::DumpStoreAt(reference));
+  KillCheckResume(
+      crashed, {"--bulk"}, bulk_ms, [&] { IngestFully(crashed, {}, half); },
+      testing::DumpStoreAt(reference));
 }
 
 // A kill while `kg ingest` creates a new store (its column families are
@@ -217,7 +222,8 @@ TEST_F(CrashTest, StoreCreationSurvivesKills) {
   {
     const std::string db = dir_.Sub("timing.db");
     const int64_t start = testing::NowMs();
-    ChildProcess child(KgArgs(db, {"-q", "ingest", tiny}), dir_.Sub("out.txt"), dir_.Sub("err.txt"));
+    ChildProcess child(KgArgs(db, {"-q", "ingest", tiny}), dir_.Sub("out.txt"),
+                       dir_.Sub("err.txt"));
     ASSERT_EQ(child.Wait(), 0) << testing::ReadFile(dir_.Sub("err.txt"));
     created_ms = testing::NowMs() - start;
   }
@@ -225,7 +231,8 @@ TEST_F(CrashTest, StoreCreationSurvivesKills) {
   int opened_later = 0;
   for (size_t k = 0; k < kills_; ++k) {
     const std::string db = dir_.Sub("fresh" + std::to_string(k) + ".db");
-    ChildProcess child(KgArgs(db, {"-q", "ingest", tiny}), dir_.Sub("out.txt"), dir_.Sub("err.txt"));
+    ChildProcess child(KgArgs(db, {"-q", "ingest", tiny}), dir_.Sub("out.txt"),
+                       dir_.Sub("err.txt"));
     const int64_t until = testing::NowMs() + static_cast<int64_t>(rng() % (created_ms + 1));
     while (testing::NowMs() < until && child.Running()) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -234,11 +241,11 @@ TEST_F(CrashTest, StoreCreationSurvivesKills) {
     child.Wait();
     if (!std::filesystem::exists(db)) continue;
     ++opened_later;
-    auto resumed = testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
-                                       testing::ShellQuote(db) + " -q ingest " +
-                                       testing::ShellQuote(tiny));
-    ASSERT_EQ(resumed.exit_code, 0) << "kill " << k << " (KG_CRASH_SEED=" << seed_
-                                    << "): " << resumed.err;
+    auto resumed =
+        testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
+                            testing::ShellQuote(db) + " -q ingest " + testing::ShellQuote(tiny));
+    ASSERT_EQ(resumed.exit_code, 0)
+        << "kill " << k << " (KG_CRASH_SEED=" << seed_ << "): " << resumed.err;
     ASSERT_EQ(testing::CheckStoreAt(db), "");
   }
   std::printf("store creation: %d of %zu kills left a directory that later ingests completed\n",

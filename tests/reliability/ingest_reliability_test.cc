@@ -74,9 +74,9 @@ TEST_F(IngestReliabilityTest, CtrlCStopsAfterTheBatchAndIngestResumesWithoutDupl
   ASSERT_LT(report.documents, 12000u) << "the ingest should have been stopped early";
 
   // Resume: what is stored is skipped, the rest added, nothing twice.
-  auto resumed = testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
-                                     testing::ShellQuote(db_) + " -q ingest " +
-                                     testing::ShellQuote(corpus));
+  auto resumed =
+      testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
+                          testing::ShellQuote(db_) + " -q ingest " + testing::ShellQuote(corpus));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   const std::string expected = std::to_string(12000 - report.documents) + " new, 0 replaced, " +
                                std::to_string(report.documents) + " unchanged";
@@ -111,10 +111,13 @@ TEST_F(IngestReliabilityTest, ReadersInOtherProcessesSeeOnlyWholeDocuments) {
     // scans add up to the store total.
     int64_t sum = 0;
     Status s = reader->ScanDocuments([&](const DocumentMeta& meta) {
-      EXPECT_TRUE(reader->ScanDocumentEvents(meta.id, [&](const StoredEvent&) {
-                          ++sum;
-                          return true;
-                        }).ok());
+      EXPECT_TRUE(reader
+                      ->ScanDocumentEvents(meta.id,
+                                           [&](const StoredEvent&) {
+                                             ++sum;
+                                             return true;
+                                           })
+                      .ok());
       return true;
     });
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -139,9 +142,10 @@ TEST_F(IngestReliabilityTest, ReadersInOtherProcessesSeeOnlyWholeDocuments) {
     }
   }
   EXPECT_EQ(child.Wait(), 0) << ReadFile(err_);
-  std::printf("%d consistent snapshots, %d failed opens, %d kg check runs passed, last saw %lld "
-              "documents\n",
-              snapshots, failed_opens, cli_runs, static_cast<long long>(last_documents));
+  std::printf(
+      "%d consistent snapshots, %d failed opens, %d kg check runs passed, last saw %lld "
+      "documents\n",
+      snapshots, failed_opens, cli_runs, static_cast<long long>(last_documents));
   EXPECT_GE(snapshots, 3);
 }
 
@@ -168,8 +172,9 @@ TEST_F(IngestReliabilityTest, BackupDuringIngestOpensAndPassesCheck) {
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(testing::DumpStoreAt(backup), testing::DumpStoreAt(db_));
   // An existing target is refused.
-  auto again = testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
-                                   testing::ShellQuote(db_) + " backup " + testing::ShellQuote(backup));
+  auto again =
+      testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
+                          testing::ShellQuote(db_) + " backup " + testing::ShellQuote(backup));
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
 }
@@ -186,8 +191,9 @@ TEST_F(IngestReliabilityTest, FullDiskEndsIngestWithOneClearErrorAndAnIntactStor
   } unmount{mount_point};
   const std::string corpus = BigCorpus();
   const std::string db = mount_point + "/kg.db";
-  auto r = testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
-                               testing::ShellQuote(db) + " -q ingest " + testing::ShellQuote(corpus));
+  auto r =
+      testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
+                          testing::ShellQuote(db) + " -q ingest " + testing::ShellQuote(corpus));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   // One line, naming the cause.
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -201,9 +207,9 @@ TEST_F(IngestReliabilityTest, FullDiskEndsIngestWithOneClearErrorAndAnIntactStor
   EXPECT_EQ(testing::CheckStoreAt(copy, &report), "");
   std::printf("full disk: the store kept %llu documents\n",
               static_cast<unsigned long long>(report.documents));
-  auto resumed = testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
-                                     testing::ShellQuote(copy) + " -q ingest " +
-                                     testing::ShellQuote(corpus));
+  auto resumed =
+      testing::RunCommand(testing::ShellQuote(testing::KgBinary()) + " --db " +
+                          testing::ShellQuote(copy) + " -q ingest " + testing::ShellQuote(corpus));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(testing::CheckStoreAt(copy), "");
   // On the full disk itself, a read-only check works too.

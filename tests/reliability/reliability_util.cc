@@ -1,5 +1,6 @@
 #include "tests/reliability/reliability_util.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -7,7 +8,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -19,22 +19,76 @@ extern char** environ;
 namespace kg::testing {
 namespace {
 
-constexpr const char* kActors[] = {
-    "Russia", "Turkey", "Syria", "Iran", "Israel", "France", "Germany", "China",
-    "the United States", "Britain", "Saudi Arabia", "Egypt", "Iraq", "Ukraine", "NATO",
-    "the United Nations", "John Kerry", "Sergei Lavrov", "Vladimir Putin", "Bashar al-Assad",
-    "Hezbollah", "Hamas", "the European Union", "Barack Obama", "Donald Trump", "Qatar",
-    "Lebanon", "Jordan", "Benjamin Netanyahu", "Recep Tayyip Erdogan", "Pakistan", "India",
-    "Afghanistan", "the Taliban", "Yemen", "Libya", "Japan", "North Korea", "South Korea",
-    "Mexico", "Brazil", "Venezuela", "Cuba", "Poland", "Belarus", "Georgia", "Armenia",
-    "Azerbaijan", "Ethiopia", "Sudan", "Somalia", "Nigeria", "Kenya", "Mali", "Algeria",
-    "Morocco", "Tunisia", "Greece", "Cyprus", "Serbia", "Kosovo", "Spain", "Italy", "Canada"};
+constexpr const char* kActors[] = {"Russia",
+                                   "Turkey",
+                                   "Syria",
+                                   "Iran",
+                                   "Israel",
+                                   "France",
+                                   "Germany",
+                                   "China",
+                                   "the United States",
+                                   "Britain",
+                                   "Saudi Arabia",
+                                   "Egypt",
+                                   "Iraq",
+                                   "Ukraine",
+                                   "NATO",
+                                   "the United Nations",
+                                   "John Kerry",
+                                   "Sergei Lavrov",
+                                   "Vladimir Putin",
+                                   "Bashar al-Assad",
+                                   "Hezbollah",
+                                   "Hamas",
+                                   "the European Union",
+                                   "Barack Obama",
+                                   "Donald Trump",
+                                   "Qatar",
+                                   "Lebanon",
+                                   "Jordan",
+                                   "Benjamin Netanyahu",
+                                   "Recep Tayyip Erdogan",
+                                   "Pakistan",
+                                   "India",
+                                   "Afghanistan",
+                                   "the Taliban",
+                                   "Yemen",
+                                   "Libya",
+                                   "Japan",
+                                   "North Korea",
+                                   "South Korea",
+                                   "Mexico",
+                                   "Brazil",
+                                   "Venezuela",
+                                   "Cuba",
+                                   "Poland",
+                                   "Belarus",
+                                   "Georgia",
+                                   "Armenia",
+                                   "Azerbaijan",
+                                   "Ethiopia",
+                                   "Sudan",
+                                   "Somalia",
+                                   "Nigeria",
+                                   "Kenya",
+                                   "Mali",
+                                   "Algeria",
+                                   "Morocco",
+                                   "Tunisia",
+                                   "Greece",
+                                   "Cyprus",
+                                   "Serbia",
+                                   "Kosovo",
+                                   "Spain",
+                                   "Italy",
+                                   "Canada"};
 
-constexpr const char* kPlaces[] = {"Aleppo", "Damascus", "Mosul", "Kabul", "Gaza", "Idlib",
-                                   "Donetsk", "Tripoli", "Sanaa", "Raqqa", "Homs", "Baghdad"};
+constexpr const char* kPlaces[] = {"Aleppo",  "Damascus", "Mosul", "Kabul", "Gaza", "Idlib",
+                                   "Donetsk", "Tripoli",  "Sanaa", "Raqqa", "Homs", "Baghdad"};
 
-constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                 "Saturday", "Sunday"};
+constexpr const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                 "Friday", "Saturday", "Sunday"};
 
 // {A}, {B}, {C}: actors; {P}: place; {D}: weekday.
 constexpr const char* kTemplates[] = {
@@ -95,7 +149,8 @@ void WriteSyntheticCorpus(const std::string& path, size_t articles, uint32_t see
       std::string a = pick(kActors), b = pick(kActors), c = pick(kActors);
       while (b == a) b = pick(kActors);
       auto replace = [&](const std::string& from, const std::string& to) {
-        for (size_t at = sentence.find(from); at != std::string::npos; at = sentence.find(from, at)) {
+        for (size_t at = sentence.find(from); at != std::string::npos;
+             at = sentence.find(from, at)) {
           sentence.replace(at, from.size(), to);
           at += to.size();
         }

@@ -171,7 +171,8 @@ TEST_F(StoreCheckTest, ReplacedAndDeletedDocumentsStayClean) {
 TEST_F(StoreCheckTest, MissingIndexEntryIsNamed) {
   {
     RawStore raw(path_);
-    raw.Delete(codec::kEdgesInCf, codec::EdgeKey(codec::EdgeOrder::kIn, EntryOf("d1", 1, events_[1])));
+    raw.Delete(codec::kEdgesInCf,
+               codec::EdgeKey(codec::EdgeOrder::kIn, EntryOf("d1", 1, events_[1])));
   }
   const std::string problems = Problems();
   EXPECT_NE(problems.find("edges_in: no entry for document 'd1' event #1 ('Russia'"),
@@ -213,16 +214,19 @@ TEST_F(StoreCheckTest, IndexValueThatDisagreesWithTheEventIsNamed) {
 TEST_F(StoreCheckTest, WrongCountersAreNamed) {
   {
     RawStore raw(path_);
-    raw.Put(codec::kCountsCf,
-            codec::PairCountKey(RelationIdFor("accuse"), ActorIdFor("Russia"), ActorIdFor("Turkey")),
-            codec::EncodeCounter(5));
-    raw.Put(codec::kCountsCf, codec::DegreeKey(false, ActorIdFor("Syria")), codec::EncodeCounter(3));
+    raw.Put(
+        codec::kCountsCf,
+        codec::PairCountKey(RelationIdFor("accuse"), ActorIdFor("Russia"), ActorIdFor("Turkey")),
+        codec::EncodeCounter(5));
+    raw.Put(codec::kCountsCf, codec::DegreeKey(false, ActorIdFor("Syria")),
+            codec::EncodeCounter(3));
     raw.Put(codec::kCountsCf, codec::StatKey("events"), codec::EncodeCounter(40));
   }
   const std::string problems = Problems();
   EXPECT_NE(problems.find("counts: pair count 'Russia' (0x"), std::string::npos) << problems;
   EXPECT_NE(problems.find("-> 'Turkey' (0x"), std::string::npos) << problems;
-  EXPECT_NE(problems.find("is 5 but 2 asserted events have that pair"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("is 5 but 2 asserted events have that pair"), std::string::npos)
+      << problems;
   EXPECT_NE(problems.find("counts: in-degree of 'Syria'"), std::string::npos) << problems;
   EXPECT_NE(problems.find("is 3 but the recount is 1"), std::string::npos) << problems;
   EXPECT_NE(problems.find("counts: store total 'events' is 40 but 4 events are stored"),
@@ -263,8 +267,9 @@ TEST_F(StoreCheckTest, MissingEventBreaksOrdinalsAndOrphansItsEdges) {
   }
   CheckReport report;
   const std::string problems = Problems(&report);
-  EXPECT_NE(problems.find("events: document 'd1' event #2: ordinals are not contiguous (expected #1)"),
-            std::string::npos)
+  EXPECT_NE(
+      problems.find("events: document 'd1' event #2: ordinals are not contiguous (expected #1)"),
+      std::string::npos)
       << problems;
   for (const char* index : {"edges_out", "edges_in", "edges_rel"}) {
     EXPECT_NE(problems.find(std::string(index) + ": orphan entry for document 'd1' event #1"),
@@ -296,7 +301,8 @@ TEST_F(StoreCheckTest, UndecodableValueIsAProblemNotACrash) {
   }
   CheckReport report;
   const std::string problems = Problems(&report);
-  EXPECT_NE(problems.find("events: scan stopped at undecodable data"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("events: scan stopped at undecodable data"), std::string::npos)
+      << problems;
 }
 
 TEST_F(StoreCheckTest, ProblemListIsCapped) {
@@ -332,13 +338,17 @@ TEST_F(StoreCheckTest, DumpIsIdenticalForIdenticalContentAndDiffersOtherwise) {
     // Same documents in another order, one written twice.
     ASSERT_TRUE((*store)->PutDocument(Meta("d3", Hash64("d3")), {}, {}).ok());
     ASSERT_TRUE((*store)->PutDocument(Meta("d2", Hash64("d2")), {events_[3]}, {}).ok());
-    ASSERT_TRUE((*store)->PutDocument(Meta("d1", Hash64("d1")), {events_[0], events_[1], events_[2]}, {}).ok());
+    ASSERT_TRUE(
+        (*store)
+            ->PutDocument(Meta("d1", Hash64("d1")), {events_[0], events_[1], events_[2]}, {})
+            .ok());
     ASSERT_TRUE((*store)->PutDocument(Meta("d2", Hash64("d2")), {events_[3]}, {}).ok());
   }
   const std::string a = testing::DumpStoreAt(path_);
   const std::string b = testing::DumpStoreAt(copy);
   EXPECT_EQ(a, b);
-  EXPECT_NE(a.find("stats\tdocuments=3\tevents=4\tactors=4\trelations=2\n"), std::string::npos) << a;
+  EXPECT_NE(a.find("stats\tdocuments=3\tevents=4\tactors=4\trelations=2\n"), std::string::npos)
+      << a;
   EXPECT_NE(a.find("event\td1\t1\t2016-10-04\tRussia\tRussia\tSRu\tcriticize\t111\t-2\tSyria"),
             std::string::npos)
       << a;
@@ -364,14 +374,17 @@ TEST_F(CheckCommandTest, CleanStoreExitsZeroAndDamagedStoreOne) {
   auto ok = Kg("check");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(ok.out, "");
-  EXPECT_NE(ok.err.find(": ok (3 documents, 4 events, 12 index entries"), std::string::npos) << ok.err;
+  EXPECT_NE(ok.err.find(": ok (3 documents, 4 events, 12 index entries"), std::string::npos)
+      << ok.err;
   {
     RawStore raw(path_);
-    raw.Delete(codec::kEdgesInCf, codec::EdgeKey(codec::EdgeOrder::kIn, EntryOf("d2", 0, events_[3])));
+    raw.Delete(codec::kEdgesInCf,
+               codec::EdgeKey(codec::EdgeOrder::kIn, EntryOf("d2", 0, events_[3])));
   }
   auto bad = Kg("check");
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.out.find("edges_in: no entry for document 'd2' event #0"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("edges_in: no entry for document 'd2' event #0"), std::string::npos)
+      << bad.out;
   EXPECT_NE(bad.err.find("1 problems found"), std::string::npos) << bad.err;
 }
 

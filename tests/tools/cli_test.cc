@@ -46,8 +46,9 @@ TEST_F(CliTest, SeedArticleSliceFromIngestToDot) {
   if (seed.empty()) GTEST_SKIP() << "../shared/eval/seed not present";
   auto r = Kg("ingest " + ShellQuote(seed));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto q = Kg("query --format json --evidence "
-              "\"MATCH (a)-[r:accuse|blame|criticize]->(b) RETURN a.name, r.relation, b.name\"");
+  auto q =
+      Kg("query --format json --evidence "
+         "\"MATCH (a)-[r:accuse|blame|criticize]->(b) RETURN a.name, r.relation, b.name\"");
   ASSERT_EQ(q.exit_code, 0) << q.err;
   EXPECT_NE(q.out.find(R"("a.name":"John Kerry","r.relation":"criticize","b.name":"Russia")"),
             std::string::npos)
@@ -66,7 +67,8 @@ TEST_F(CliTest, SeedArticleSliceFromIngestToDot) {
   std::string text = testing::ReadFile(dot);
   EXPECT_NE(text.find("John Kerry"), std::string::npos);
   if (RunCommand("command -v dot").exit_code == 0) {
-    auto svg = RunCommand("dot -Tsvg " + ShellQuote(dot) + " -o " + ShellQuote(dir_.Sub("seed.svg")));
+    auto svg =
+        RunCommand("dot -Tsvg " + ShellQuote(dot) + " -o " + ShellQuote(dir_.Sub("seed.svg")));
     EXPECT_EQ(svg.exit_code, 0) << svg.err;
   }
 }
@@ -78,7 +80,8 @@ TEST_F(CliTest, ReingestIsIdempotentAndChangedDocumentsReplace) {
   auto again = Kg("ingest " + ShellQuote(file));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("0 new, 0 replaced, 1 unchanged"), std::string::npos) << again.err;
-  WriteFile(file, R"({"id": "good-1", "text": "Russia accused Turkey of shelling Aleppo."})" "\n");
+  WriteFile(file, R"({"id": "good-1", "text": "Russia accused Turkey of shelling Aleppo."})"
+                  "\n");
   auto changed = Kg("ingest " + ShellQuote(file));
   ASSERT_EQ(changed.exit_code, 0) << changed.err;
   EXPECT_NE(changed.err.find("1 replaced"), std::string::npos) << changed.err;
@@ -90,20 +93,22 @@ TEST_F(CliTest, ReingestIsIdempotentAndChangedDocumentsReplace) {
 TEST_F(CliTest, BadRecordsAreReportedWithLineAndGoodOnesKept) {
   std::string file = dir_.Sub("mixed.jsonl");
   std::string content;
-  content += std::string(kGoodLine) + "\n";                        // 1 good
-  content += "{\"id\": \"x\", \"text\": \"unterminated}\n";        // 2 malformed JSON
-  content += "{\"text\": \"no id here\"}\n";                       // 3 missing id
-  content += "{\"id\": \"no-text\"}\n";                            // 4 missing text
-  content += "{\"id\": \"bad-utf8\", \"text\": \"caf\xC3\x28\"}\n";  // 5 invalid UTF-8
-  content += "[1, 2, 3]\n";                                        // 6 not an object
+  content += std::string(kGoodLine) + "\n";                                   // 1 good
+  content += "{\"id\": \"x\", \"text\": \"unterminated}\n";                   // 2 malformed JSON
+  content += "{\"text\": \"no id here\"}\n";                                  // 3 missing id
+  content += "{\"id\": \"no-text\"}\n";                                       // 4 missing text
+  content += "{\"id\": \"bad-utf8\", \"text\": \"caf\xC3\x28\"}\n";           // 5 invalid UTF-8
+  content += "[1, 2, 3]\n";                                                   // 6 not an object
   content += "{\"id\": \"d\", \"text\": \"x\", \"date\": \"2016-02-30\"}\n";  // 7 bad date
-  content += R"({"id": "good-2", "text": "Russia accused Turkey of shelling Aleppo."})" "\n";
+  content += R"({"id": "good-2", "text": "Russia accused Turkey of shelling Aleppo."})"
+             "\n";
   WriteFile(file, content);
   auto r = Kg("ingest " + ShellQuote(file));
   EXPECT_EQ(r.exit_code, 3) << "partial success exit code; stderr: " << r.err;
-  for (const char* expected : {":2: malformed JSON", ":3: missing field 'id'", ":4: missing field 'text'",
-                               ":5: invalid UTF-8", ":6: record is not a JSON object",
-                               ":7: field 'date'", "6 records rejected"}) {
+  for (const char* expected :
+       {":2: malformed JSON", ":3: missing field 'id'", ":4: missing field 'text'",
+        ":5: invalid UTF-8", ":6: record is not a JSON object", ":7: field 'date'",
+        "6 records rejected"}) {
     EXPECT_NE(r.err.find(expected), std::string::npos) << expected << " in:\n" << r.err;
   }
   auto stats = Kg("stats --json");
@@ -146,8 +151,8 @@ TEST_F(CliTest, TextFilesAndStdin) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto doc = Kg("query --format json \"MATCH (a)-[r:accuse]->(b) RETURN r.document\"");
   EXPECT_NE(doc.out.find("story.txt"), std::string::npos) << doc.out;
-  auto piped = RunCommand("printf '%s\\n' " + ShellQuote(kGoodLine) + " | " + ShellQuote(KgBinary()) +
-                          " extract -");
+  auto piped = RunCommand("printf '%s\\n' " + ShellQuote(kGoodLine) + " | " +
+                          ShellQuote(KgBinary()) + " extract -");
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   EXPECT_NE(piped.out.find("\"id\":\"good-1\""), std::string::npos) << piped.out;
   EXPECT_NE(piped.out.find("\"cameo\":\"111\""), std::string::npos) << piped.out;
@@ -159,13 +164,15 @@ TEST_F(CliTest, LockedAndUnusableStoresFailWithOneLineErrors) {
   // A store path that is a regular file.
   std::string not_dir = dir_.Sub("file.db");
   WriteFile(not_dir, "x");
-  auto r = RunCommand(ShellQuote(KgBinary()) + " --db " + ShellQuote(not_dir) + " ingest " + ShellQuote(file));
+  auto r = RunCommand(ShellQuote(KgBinary()) + " --db " + ShellQuote(not_dir) + " ingest " +
+                      ShellQuote(file));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("kg ingest: error:"), std::string::npos) << r.err;
   // A store locked by another writer: hold it with a slow ingest from stdin.
   ASSERT_EQ(Kg("ingest " + ShellQuote(file)).exit_code, 0);
-  std::string holder = "(sleep 3; printf '%s\\n' " + ShellQuote(kGoodLine) + ") | " + ShellQuote(KgBinary()) +
-                       " --db " + ShellQuote(db_) + " -q ingest - >/dev/null 2>&1 &";
+  std::string holder = "(sleep 3; printf '%s\\n' " + ShellQuote(kGoodLine) + ") | " +
+                       ShellQuote(KgBinary()) + " --db " + ShellQuote(db_) +
+                       " -q ingest - >/dev/null 2>&1 &";
   ASSERT_EQ(std::system(holder.c_str()), 0);
   std::system("sleep 1");
   auto locked = Kg("ingest " + ShellQuote(file));
@@ -204,7 +211,8 @@ TEST_F(CliTest, ThreadsGiveIdenticalOutputAndUnknownVerbsAreReported) {
   }
   WriteFile(corpus, big);
   auto one = Kg("-q extract -j 1 " + ShellQuote(corpus));
-  auto two = Kg("-q extract -j 2 " + ShellQuote(corpus) + " --unknown " + ShellQuote(dir_.Sub("unknown.tsv")));
+  auto two = Kg("-q extract -j 2 " + ShellQuote(corpus) + " --unknown " +
+                ShellQuote(dir_.Sub("unknown.tsv")));
   ASSERT_EQ(one.exit_code, 0) << one.err;
   ASSERT_EQ(two.exit_code, 0) << two.err;
   EXPECT_GT(one.out.size(), 1000u);
