@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
       }
       auto stats = Check(writer->Finish());
       std::fprintf(stderr,
-                   "[kg] bulk: %llu events, %llu documents, %llu SST files, sort+write %.2f s, "
+                   "[kg] bulk: %llu events, %llu documents, %llu SST files, waited for sort+write %.2f s, "
                    "ingest %.2f s\n",
                    static_cast<unsigned long long>(stats.events),
                    static_cast<unsigned long long>(stats.documents_added),

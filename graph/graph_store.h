@@ -139,8 +139,9 @@ class GraphReader {
 // Options of a bulk load (GraphStore::NewBulkWriter).
 struct BulkLoadOptions {
   // Events buffered in memory before they are sorted and written as one SST
-  // file per column family (a "chunk"). Bounds memory: roughly 250 bytes per
-  // event of the chunk plus the per-document table. Default: 1,000,000.
+  // file per column family (a "chunk"). Bounds memory: two chunks are alive
+  // at once (one being filled, one being written), roughly 250 bytes per
+  // event each, plus the per-document table. Default: 1,000,000.
   size_t chunk_events = 1'000'000;
   // Threads sorting and writing the column families of a chunk. Default: 2.
   int threads = 2;
@@ -156,7 +157,7 @@ struct BulkLoadStats {
   uint64_t chunks = 0;
   uint64_t sst_files = 0;
   uint64_t sst_bytes = 0;
-  double sort_write_seconds = 0;  // Sorting and writing SST files (wall).
+  double sort_write_seconds = 0;  // Time the loader waited for chunk sorting and SST writing.
   double ingest_seconds = 0;      // IngestExternalFiles.
 };
 

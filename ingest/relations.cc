@@ -946,6 +946,46 @@ class DocumentExtraction {
       if (g.modality.empty()) g.modality = c.modality;
       g.objects = ObjectsOf(g, g.verb == nullptr || g.verb->Has(kVerbControl));
     }
+    // "The Kremlin's answer: “...”", "Trump: ...": a colon after a speaker
+    // noun phrase, followed by a quotation or a capitalised clause.
+    for (uint32_t t = sent.first_token + 1; t + 1 < sent.last_token; ++t) {
+      if (doc_.tokens[t].lower != ":") continue;
+      const Token& next = doc_.tokens[t + 1];
+      if (!(next.Has(kOpenQuote) || next.Has(kCapitalized))) continue;
+      bool after_cue = false;
+      for (const VerbGroup& g : groups) {
+        if (g.cue && g.phrase_end <= t && g.phrase_end + 3 >= t) after_cue = true;
+      }
+      if (after_cue) continue;  // "said:" is already the cue.
+      int j = static_cast<int>(t) - 1;
+      const int floor = static_cast<int>(sent.first_token);
+      int end = j + 1;
+      while (j >= floor && end - j <= 8 && IsNpToken(static_cast<uint32_t>(j))) --j;
+      if (j + 1 >= end || j + 1 != floor) continue;  // The NP must open the sentence.
+      VerbGroup g;
+      g.sentence = s;
+      g.first = t;
+      g.last = t + 1;
+      g.main = t;
+      g.phrase_end = t + 1;
+      g.lemma = ":";
+      g.cue = g.reports = true;
+      g.speaker_first = static_cast<uint32_t>(j + 1);
+      g.speaker_last = static_cast<uint32_t>(end);
+      if (mention_at_[end - 1] >= 0) g.speaker = mention_at_[end - 1];
+      g.content_first = t + 1;
+      while (g.content_first < sent.last_token && doc_.tokens[g.content_first].Has(kOpenQuote)) {
+        ++g.content_first;
+      }
+      g.content_last = sent.last_token;
+      while (g.content_last > g.content_first &&
+             (IsPunct(doc_.tokens[g.content_last - 1].pos) ||
+              doc_.tokens[g.content_last - 1].Has(kCloseQuote))) {
+        --g.content_last;
+      }
+      groups.push_back(std::move(g));
+      break;
+    }
     // "according to X, ..." and "..., according to X".
     for (uint32_t t = sent.first_token; t + 2 < sent.last_token; ++t) {
       if (doc_.tokens[t].lower != "according" || doc_.tokens[t + 1].lower != "to") continue;
@@ -981,7 +1021,7 @@ class DocumentExtraction {
       groups.push_back(std::move(g));
     }
     for (VerbGroup& g : groups) {
-      if (g.lemma == "according to") continue;
+      if (g.lemma == "according to" || g.lemma == ":") continue;
       const bool question =
           sent.last_token > sent.first_token && doc_.tokens[sent.last_token - 1].lower == "?";
       // Verbal acts (statements, appeals, criticism, demands, threats...)
@@ -1058,7 +1098,7 @@ class DocumentExtraction {
     const size_t pending_before = pending_.size();
     for (size_t i = 0; i < groups.size(); ++i) {
       const VerbGroup& g = groups[i];
-      if (g.lemma == "according to") continue;
+      if (g.lemma == "according to" || g.lemma == ":") continue;
       const VerbEntry* v = g.verb;
       // "X is to blame": the enclosing speaker blames X.
       if (g.infinitive && g.lemma == "blame" && g.objects.empty() && g.controller >= 0 &&
@@ -1157,7 +1197,7 @@ class DocumentExtraction {
     const Sentence& sent = doc_.sentences[s];
     for (size_t i = 0; i < groups.size(); ++i) {
       const VerbGroup& g = groups[i];
-      if (g.lemma == "according to" || g.infinitive || g.gerund) continue;
+      if (g.lemma == "according to" || g.lemma == ":" || g.infinitive || g.gerund) continue;
       // Subject: the noun phrase ending right before the group.
       int j = static_cast<int>(g.first) - 1;
       const int floor = static_cast<int>(sent.first_token);
