@@ -10,6 +10,8 @@
 #include <sstream>
 #include <utility>
 
+#include "ingest/ascii.h"
+
 namespace kg::ingest {
 namespace {
 
@@ -25,17 +27,8 @@ std::string_view Trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string Lower(std::string_view s) { return ingest::AsciiLower(s); }
+std::string Upper(std::string_view s) { return ingest::AsciiUpper(s); }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> out;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/ascii.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 
@@ -22,17 +23,8 @@ namespace {
 // ---------------------------------------------------------------------------
 // Small helpers.
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string Lower(std::string_view s) { return ingest::AsciiLower(s); }
+std::string Upper(std::string_view s) { return ingest::AsciiUpper(s); }
 
 std::string Fixed3(double v) {
   char buf[32];
