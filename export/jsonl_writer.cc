@@ -61,7 +61,7 @@ Status ForEachSelectedStoredEvent(const GraphReader& reader, const SelectionOpti
     KG_RETURN_IF_ERROR(reader.ScanDocuments([&](const DocumentMeta& meta) {
       if (meta.date < filter.date_from || meta.date > filter.date_to) return true;
       inner = reader.ScanDocumentEvents(meta.id, [&](const StoredEvent& event) {
-        if (!filter.Matches(EntryOf(event))) return true;
+        if (!filter.Matches(IndexEntryOf(event))) return true;
         if (!visit(event)) stopped = true;
         return !stopped;
       });

@@ -209,7 +209,7 @@ Status CollectExplicit(const GraphReader& reader, const EventFilter& filter,
       return Status::NotFound("no event " + std::to_string(key.doc) + ":" +
                               std::to_string(key.ordinal));
     }
-    EdgeEntry entry = EntryOf(*event);
+    EdgeEntry entry = IndexEntryOf(*event);
     if (!filter.Matches(entry)) continue;
     Accumulate(entry, &(*edges)[KeyOf(entry)]);
     (*lists)[KeyOf(entry)].push_back(key);
@@ -447,7 +447,7 @@ Status ForEachEdgeEvent(const GraphReader& reader, const Subgraph& graph, size_t
     for (const EventKey& key : graph.edge_events[edge]) {
       KG_ASSIGN_OR_RETURN(std::optional<StoredEvent> event, reader.GetEvent(key));
       if (!event) continue;  // Cannot happen within one snapshot.
-      if (!visit(EntryOf(*event))) break;
+      if (!visit(IndexEntryOf(*event))) break;
     }
     return Status::Ok();
   }
@@ -473,7 +473,7 @@ Status ForEachSelectedEvent(const GraphReader& reader, const SelectionOptions& o
         return Status::NotFound("no event " + std::to_string(key.doc) + ":" +
                                 std::to_string(key.ordinal));
       }
-      EdgeEntry entry = EntryOf(*event);
+      EdgeEntry entry = IndexEntryOf(*event);
       if (filter.Matches(entry) && !visit(entry)) break;
     }
     return Status::Ok();
@@ -521,20 +521,6 @@ Result<std::vector<std::string>> EdgeDocuments(const GraphReader& reader, const 
   }
   std::sort(ids.begin(), ids.end());
   return ids;
-}
-
-EdgeEntry EntryOf(const StoredEvent& event) {
-  EdgeEntry entry;
-  entry.source = event.source_id;
-  entry.relation = event.relation_id;
-  entry.target = event.target_id;
-  entry.date = event.date;
-  entry.event = event.key;
-  entry.cameo = event.event.cameo;
-  entry.goldstein = event.event.goldstein;
-  entry.negated = event.event.negated;
-  entry.attributed_to = event.event.attributed_to ? ActorIdFor(*event.event.attributed_to) : 0;
-  return entry;
 }
 
 }  // namespace kg::exporter

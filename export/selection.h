@@ -157,7 +157,4 @@ class DocumentIds {
 Result<std::vector<std::string>> EdgeDocuments(const GraphReader& reader, const Subgraph& graph,
                                                size_t edge, const DocumentIds& docs);
 
-// Converts a stored event to the index entry it was written under.
-EdgeEntry EntryOf(const StoredEvent& event);
-
 }  // namespace kg::exporter

@@ -27,6 +27,7 @@
 // overlapping ingested files in L0 and compacts them later.
 #include "graph/bulk_load.h"
 
+#include <pthread.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
@@ -40,7 +41,6 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <pthread.h>
 #include <thread>
 
 #include "graph/date.h"
@@ -65,9 +65,9 @@ enum Column : size_t {
   kNumColumns
 };
 
-constexpr const char* kColumnNames[kNumColumns] = {"docs",   "events", "edges_out",
+constexpr const char* kColumnNames[kNumColumns] = {"docs",     "events",    "edges_out",
                                                    "edges_in", "edges_rel", "actors",
-                                                   "names",  "relations", "counts"};
+                                                   "names",    "relations", "counts"};
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::Ok();
@@ -260,9 +260,9 @@ struct EdgeRec {
   DocKey doc;
   Date date;
   uint32_t ordinal;
-  uint32_t value;         // Entry of Chunk::edge_values.
+  uint32_t value;  // Entry of Chunk::edge_values.
   uint32_t unused : 31;
-  uint32_t negated : 1;   // Not counted in pair counts.
+  uint32_t negated : 1;  // Not counted in pair counts.
 };
 static_assert(sizeof(EdgeRec) == 48);
 
@@ -287,7 +287,8 @@ void BucketSort(std::vector<T>* recs, const Digit& digit, const Less& less) {
   for (const T& r : *recs) out[pos[digit(r)]++] = r;
   std::vector<T>().swap(*recs);
   for (size_t d = 0; d + 1 < start.size(); ++d) {
-    if (start[d + 1] - start[d] > 1) std::sort(out.begin() + start[d], out.begin() + start[d + 1], less);
+    if (start[d + 1] - start[d] > 1)
+      std::sort(out.begin() + start[d], out.begin() + start[d + 1], less);
   }
   *recs = std::move(out);
 }
@@ -322,8 +323,8 @@ void SortEdges(std::vector<EdgeRec>* recs) {
   const int b_bits = 16 - rank_bits;
   auto digit = [&](const EdgeRec& r) -> uint32_t {
     if (leads.empty()) return static_cast<uint32_t>(r.a >> 48);
-    const auto rank = static_cast<uint32_t>(std::lower_bound(leads.begin(), leads.end(), r.a) -
-                                            leads.begin());
+    const auto rank =
+        static_cast<uint32_t>(std::lower_bound(leads.begin(), leads.end(), r.a) - leads.begin());
     return (rank << b_bits) | static_cast<uint32_t>(r.b >> (64 - b_bits));
   };
   BucketSort(recs, digit, EdgeLess);
@@ -358,8 +359,8 @@ struct Chunk {
 class Run {
  public:
   void Add(std::string_view key, std::string_view value) {
-    refs_.push_back(Ref{arena_.size(), static_cast<uint32_t>(key.size()),
-                        static_cast<uint32_t>(value.size())});
+    refs_.push_back(
+        Ref{arena_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
     arena_.append(key);
     arena_.append(value);
   }
@@ -393,7 +394,10 @@ class Run {
 // full), the key is read back through key_of(slot).
 class SlotIndex {
  public:
-  SlotIndex() { slots_.assign(1u << 12, 0); mask_ = slots_.size() - 1; }
+  SlotIndex() {
+    slots_.assign(1u << 12, 0);
+    mask_ = slots_.size() - 1;
+  }
   template <typename KeyOf>
   uint32_t Find(uint64_t key, const KeyOf& key_of) const {
     for (size_t i = Mix(key) & mask_;; i = (i + 1) & mask_) {
@@ -460,10 +464,10 @@ struct ActorSlot {
   ActorId id = 0;
   uint64_t name_off = 0;  // Canonical name first seen, in actor_names_.
   uint32_t name_len = 0;
-  uint32_t code = 0;   // Value of codes_ (0: no code).
-  uint32_t out = 0;    // Asserted events with this actor as source / target.
+  uint32_t code = 0;  // Value of codes_ (0: no code).
+  uint32_t out = 0;   // Asserted events with this actor as source / target.
   uint32_t in = 0;
-  uint32_t rich = 0;   // ActorRich index + 1, or 0.
+  uint32_t rich = 0;  // ActorRich index + 1, or 0.
 };
 
 struct ActorRich {
@@ -727,13 +731,15 @@ class RocksBulkWriter final : public BulkWriter {
   // Registers a document of this load, looking it up in the store unless
   // the store started empty.
   Result<uint32_t> NewDoc(DocKey key, const DocumentMeta& meta, bool compare_content) {
-    if (docs_.size() >= UINT32_MAX - 1) return Status::InvalidArgument("too many documents in one bulk load");
+    if (docs_.size() >= UINT32_MAX - 1)
+      return Status::InvalidArgument("too many documents in one bulk load");
     DocSlot d;
     d.key = key;
     d.id_off = doc_strings_.size();
     d.id_len = static_cast<uint32_t>(meta.id.size());
     d.date = meta.date;
-    if (!meta.title.empty() || !meta.source.empty() || meta.content_hash != 0 || meta.sentences != 0) {
+    if (!meta.title.empty() || !meta.source.empty() || meta.content_hash != 0 ||
+        meta.sentences != 0) {
       if (doc_extras_.size() + 1 >= (1u << 30)) {
         return Status::InvalidArgument("too many titled documents in one bulk load");
       }
@@ -987,7 +993,8 @@ class RocksBulkWriter final : public BulkWriter {
     auto work = [&] {
       pthread_setname_np(pthread_self(), "kg-bulk-write");
       for (size_t i = next++; i < 4; i = next++) {
-        parts[i].status = i == 0 ? WriteEvents(chunk, &parts[i]) : WriteEdges(chunk, i - 1, &parts[i]);
+        parts[i].status =
+            i == 0 ? WriteEvents(chunk, &parts[i]) : WriteEdges(chunk, i - 1, &parts[i]);
       }
     };
     std::vector<std::thread> helpers;
@@ -1013,7 +1020,8 @@ class RocksBulkWriter final : public BulkWriter {
       std::sort(recs.begin(), recs.end(), less);
     } else {
       // Document keys are hashes: their top bits spread the buckets evenly.
-      BucketSort(&recs, [](const EventRec& r) { return static_cast<uint32_t>(r.doc >> 48); }, less);
+      BucketSort(
+          &recs, [](const EventRec& r) { return static_cast<uint32_t>(r.doc >> 48); }, less);
     }
     SstSink sink(sst_options_[kEvents].get(), PathFor(chunk.index, kEvents), false);
     char key[codec::kEventKeySize];
@@ -1026,7 +1034,8 @@ class RocksBulkWriter final : public BulkWriter {
       }
       const EventRec& r = recs[i];
       codec::EncodeEventKeyTo(EventKey{r.doc, r.ordinal}, key);
-      KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), std::string_view(r.value, r.len)));
+      KG_RETURN_IF_ERROR(
+          sink.Add(std::string_view(key, sizeof key), std::string_view(r.value, r.len)));
     }
     std::vector<EventRec>().swap(recs);
     return sink.Finish(&out->files[kEvents], &out->bytes);
@@ -1063,9 +1072,9 @@ class RocksBulkWriter final : public BulkWriter {
       } else if (pairs) {
         relation = r.a, source = r.b, target = r.c;
       }
-      codec::EncodeEdgeKeyTo(order, source, relation, target, r.date, EventKey{r.doc, r.ordinal}, key);
-      KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key),
-                                  values.StringAt(r.value)));
+      codec::EncodeEdgeKeyTo(order, source, relation, target, r.date, EventKey{r.doc, r.ordinal},
+                             key);
+      KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), values.StringAt(r.value)));
       if (pairs) {
         if (run_rec != nullptr && (r.a != run_rec->a || r.b != run_rec->b || r.c != run_rec->c)) {
           KG_RETURN_IF_ERROR(end_run());
@@ -1092,7 +1101,8 @@ class RocksBulkWriter final : public BulkWriter {
     if (docs_.size() < 4096) {
       std::sort(docs_.begin(), docs_.end(), by_key);
     } else {
-      BucketSort(&docs_, [](const DocSlot& d) { return static_cast<uint32_t>(d.key >> 48); }, by_key);
+      BucketSort(
+          &docs_, [](const DocSlot& d) { return static_cast<uint32_t>(d.key >> 48); }, by_key);
     }
     {
       SstSink sink(sst_options_[kDocs].get(), PathFor(chunks_started_, kDocs), false);
@@ -1143,7 +1153,8 @@ class RocksBulkWriter final : public BulkWriter {
         }
         KG_RETURN_IF_ERROR(sink.Add(codec::ActorKey(a.id), codec::EncodeActorRecord(out_rec)));
         names.Add(codec::NameKey(NormalizeName(out_rec.name), a.id), "");
-        for (const auto& alias : out_rec.aliases) names.Add(codec::NameKey(NormalizeName(alias), a.id), "");
+        for (const auto& alias : out_rec.aliases)
+          names.Add(codec::NameKey(NormalizeName(alias), a.id), "");
         ++stats_.actors;
       }
       KG_RETURN_IF_ERROR(sink.Finish(&out->files[kActors], &out->bytes));
@@ -1175,12 +1186,15 @@ class RocksBulkWriter final : public BulkWriter {
         for (uint32_t i : order) {
           const ActorSlot& a = actors_[i];
           const uint32_t n = out_degree ? a.out : a.in;
-          if (n != 0) KG_RETURN_IF_ERROR(sink.Add(codec::DegreeKey(out_degree, a.id), codec::EncodeCounter(n)));
+          if (n != 0)
+            KG_RETURN_IF_ERROR(
+                sink.Add(codec::DegreeKey(out_degree, a.id), codec::EncodeCounter(n)));
         }
       }
       if (stats_.documents_added != 0) {
-        KG_RETURN_IF_ERROR(sink.Add(codec::StatKey("documents"),
-                                    codec::EncodeCounter(static_cast<int64_t>(stats_.documents_added))));
+        KG_RETURN_IF_ERROR(
+            sink.Add(codec::StatKey("documents"),
+                     codec::EncodeCounter(static_cast<int64_t>(stats_.documents_added))));
       }
       if (stats_.events != 0) {
         KG_RETURN_IF_ERROR(sink.Add(codec::StatKey("events"),

@@ -65,6 +65,10 @@ enum class EdgeIndex { kBySource, kByTarget, kByRelation };
 
 // Returns the index ScanEdges uses for `spec` (for EXPLAIN).
 EdgeIndex ChooseEdgeIndex(const EdgeScanSpec& spec);
+
+// The entry the store writes into every edge index for `stored`; checks and
+// exports compare and filter against the same mapping.
+EdgeEntry IndexEntryOf(const StoredEvent& stored);
 std::string_view EdgeIndexName(EdgeIndex index);
 
 // Number of asserted (non-negated) events of one relation between two actors.

@@ -621,16 +621,7 @@ class RocksGraphStore final : public GraphStore {
 
   // sign = +1 writes the three index entries and adds counts; -1 removes them.
   void WriteEventIndexes(const StoredEvent& stored, rocksdb::WriteBatch* batch, int sign) {
-    EdgeEntry entry;
-    entry.source = stored.source_id;
-    entry.relation = stored.relation_id;
-    entry.target = stored.target_id;
-    entry.date = stored.date;
-    entry.event = stored.key;
-    entry.cameo = stored.event.cameo;
-    entry.goldstein = stored.event.goldstein;
-    entry.negated = stored.event.negated;
-    entry.attributed_to = stored.event.attributed_to ? ActorIdFor(*stored.event.attributed_to) : 0;
+    const EdgeEntry entry = IndexEntryOf(stored);
     const std::pair<codec::EdgeOrder, Cf> orders[] = {{codec::EdgeOrder::kOut, kEdgesOut},
                                                       {codec::EdgeOrder::kIn, kEdgesIn},
                                                       {codec::EdgeOrder::kRel, kEdgesRel}};
@@ -816,6 +807,20 @@ bool OnlyRocksDbFiles(const fs::path& dir) {
 }
 
 }  // namespace
+
+EdgeEntry IndexEntryOf(const StoredEvent& stored) {
+  EdgeEntry entry;
+  entry.source = stored.source_id;
+  entry.relation = stored.relation_id;
+  entry.target = stored.target_id;
+  entry.date = stored.date;
+  entry.event = stored.key;
+  entry.cameo = stored.event.cameo;
+  entry.goldstein = stored.event.goldstein;
+  entry.negated = stored.event.negated;
+  entry.attributed_to = stored.event.attributed_to ? ActorIdFor(*stored.event.attributed_to) : 0;
+  return entry;
+}
 
 EdgeIndex ChooseEdgeIndex(const EdgeScanSpec& spec) {
   if (spec.source) return EdgeIndex::kBySource;

@@ -77,21 +77,6 @@ std::string Escape(std::string_view s) {
   return out;
 }
 
-// The index entry an event implies (what the writer puts in every index).
-EdgeEntry ExpectedEntry(const StoredEvent& ev) {
-  EdgeEntry e;
-  e.source = ev.source_id;
-  e.relation = ev.relation_id;
-  e.target = ev.target_id;
-  e.date = ev.date;
-  e.event = ev.key;
-  e.cameo = ev.event.cameo;
-  e.goldstein = ev.event.goldstein;
-  e.negated = ev.event.negated;
-  e.attributed_to = ev.event.attributed_to ? ActorIdFor(*ev.event.attributed_to) : 0;
-  return e;
-}
-
 // "date 2016-10-04 vs 2016-10-05; negated 1 vs 0" for the fields that differ.
 std::string DescribeDifference(const EdgeEntry& stored, const EdgeEntry& expected) {
   std::string out;
@@ -263,7 +248,7 @@ class Checker {
         ++degrees_[ev.target_id].second;
       }
       EventInfo info;
-      info.expected = ExpectedEntry(ev);
+      info.expected = IndexEntryOf(ev);
       events_.emplace_back(ev.key, std::move(info));
       return true;
     });

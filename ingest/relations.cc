@@ -31,6 +31,7 @@ struct VerbGroup {
   // Reported speech, for cue verbs.
   bool cue = false;      // A speech cue in the verb dictionary.
   bool reports = false;  // Yields an attribution: a cue, or a verbal act with a speaker.
+  bool pseudo = false;   // A cue without a verb ("according to", ":"): no event, no triple.
   int speaker = -1;      // Mention index of the speaker, if an actor.
   uint32_t speaker_first = 0, speaker_last = 0;  // Speaker tokens (any NP).
   uint32_t content_first = 0, content_last = 0;  // Reported content tokens.
@@ -739,6 +740,25 @@ class DocumentExtraction {
   // ---- Reported speech ----
 
   // Is token t part of a plain noun phrase (for non-actor speakers)?
+  // End of [b, e) without trailing punctuation and closing quotes.
+  uint32_t TrimClosing(uint32_t b, uint32_t e) const {
+    while (e > b && (IsPunct(doc_.tokens[e - 1].pos) || doc_.tokens[e - 1].Has(kCloseQuote))) --e;
+    return e;
+  }
+
+  // A cue without a verb ("according to", a colon) over tokens [first, last).
+  static VerbGroup PseudoCue(uint32_t s, uint32_t first, uint32_t last, std::string lemma) {
+    VerbGroup g;
+    g.sentence = s;
+    g.first = first;
+    g.last = last;
+    g.main = first;
+    g.phrase_end = last;
+    g.lemma = std::move(lemma);
+    g.cue = g.reports = g.pseudo = true;
+    return g;
+  }
+
   bool IsNpToken(uint32_t t) const {
     const Token& u = doc_.tokens[t];
     return IsNoun(u.pos) || IsAdjective(u.pos) || u.pos == Pos::kDET || u.pos == Pos::kPRP ||
@@ -850,7 +870,7 @@ class DocumentExtraction {
         break;
       }
     }
-    while (e > b && (IsPunct(doc_.tokens[e - 1].pos) || doc_.tokens[e - 1].Has(kCloseQuote))) --e;
+    e = TrimClosing(b, e);
     if (b < e) {
       g->content_first = b;
       g->content_last = e;
@@ -865,9 +885,7 @@ class DocumentExtraction {
             doc_.tokens[sent.first_token].Has(kCloseQuote)))) {
         uint32_t pb = prev.first_token, pe = prev.last_token;
         while (pb < pe && doc_.tokens[pb].Has(kOpenQuote)) ++pb;
-        while (pe > pb &&
-               (IsPunct(doc_.tokens[pe - 1].pos) || doc_.tokens[pe - 1].Has(kCloseQuote)))
-          --pe;
+        pe = TrimClosing(pb, pe);
         g->content_first = pb;
         g->content_last = pe;
       }
@@ -962,14 +980,7 @@ class DocumentExtraction {
       int end = j + 1;
       while (j >= floor && end - j <= 8 && IsNpToken(static_cast<uint32_t>(j))) --j;
       if (j + 1 >= end || j + 1 != floor) continue;  // The NP must open the sentence.
-      VerbGroup g;
-      g.sentence = s;
-      g.first = t;
-      g.last = t + 1;
-      g.main = t;
-      g.phrase_end = t + 1;
-      g.lemma = ":";
-      g.cue = g.reports = true;
+      VerbGroup g = PseudoCue(s, t, t + 1, ":");
       g.speaker_first = static_cast<uint32_t>(j + 1);
       g.speaker_last = static_cast<uint32_t>(end);
       if (mention_at_[end - 1] >= 0) g.speaker = mention_at_[end - 1];
@@ -977,26 +988,14 @@ class DocumentExtraction {
       while (g.content_first < sent.last_token && doc_.tokens[g.content_first].Has(kOpenQuote)) {
         ++g.content_first;
       }
-      g.content_last = sent.last_token;
-      while (g.content_last > g.content_first &&
-             (IsPunct(doc_.tokens[g.content_last - 1].pos) ||
-              doc_.tokens[g.content_last - 1].Has(kCloseQuote))) {
-        --g.content_last;
-      }
+      g.content_last = TrimClosing(g.content_first, sent.last_token);
       groups.push_back(std::move(g));
       break;
     }
     // "according to X, ..." and "..., according to X".
     for (uint32_t t = sent.first_token; t + 2 < sent.last_token; ++t) {
       if (doc_.tokens[t].lower != "according" || doc_.tokens[t + 1].lower != "to") continue;
-      VerbGroup g;
-      g.sentence = s;
-      g.first = t;
-      g.last = t + 2;
-      g.main = t;
-      g.phrase_end = t + 2;
-      g.lemma = "according to";
-      g.cue = g.reports = true;
+      VerbGroup g = PseudoCue(s, t, t + 2, "according to");
       uint32_t y = t + 2;
       while (y < sent.last_token && doc_.tokens[y].pos == Pos::kDET && mention_at_[y] < 0) ++y;
       uint32_t np_end = y;
@@ -1021,7 +1020,7 @@ class DocumentExtraction {
       groups.push_back(std::move(g));
     }
     for (VerbGroup& g : groups) {
-      if (g.lemma == "according to" || g.lemma == ":") continue;
+      if (g.pseudo) continue;
       const bool question =
           sent.last_token > sent.first_token && doc_.tokens[sent.last_token - 1].lower == "?";
       // Verbal acts (statements, appeals, criticism, demands, threats...)
@@ -1098,7 +1097,7 @@ class DocumentExtraction {
     const size_t pending_before = pending_.size();
     for (size_t i = 0; i < groups.size(); ++i) {
       const VerbGroup& g = groups[i];
-      if (g.lemma == "according to" || g.lemma == ":") continue;
+      if (g.pseudo) continue;
       const VerbEntry* v = g.verb;
       // "X is to blame": the enclosing speaker blames X.
       if (g.infinitive && g.lemma == "blame" && g.objects.empty() && g.controller >= 0 &&
@@ -1197,7 +1196,7 @@ class DocumentExtraction {
     const Sentence& sent = doc_.sentences[s];
     for (size_t i = 0; i < groups.size(); ++i) {
       const VerbGroup& g = groups[i];
-      if (g.lemma == "according to" || g.lemma == ":" || g.infinitive || g.gerund) continue;
+      if (g.pseudo || g.infinitive || g.gerund) continue;
       // Subject: the noun phrase ending right before the group.
       int j = static_cast<int>(g.first) - 1;
       const int floor = static_cast<int>(sent.first_token);
