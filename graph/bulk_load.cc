@@ -1200,6 +1200,10 @@ class RocksBulkWriter final : public BulkWriter {
         KG_RETURN_IF_ERROR(sink.Add(codec::StatKey("events"),
                                     codec::EncodeCounter(static_cast<int64_t>(stats_.events))));
       }
+      if (stats_.events != 0) {
+        KG_RETURN_IF_ERROR(
+            sink.Add(codec::StatKey(codec::kGenerationStat), codec::EncodeCounter(1)));
+      }
       KG_RETURN_IF_ERROR(sink.Finish(&out->files[kCounts], &out->bytes));
     }
     return Status::Ok();
@@ -1243,6 +1247,7 @@ class RocksBulkWriter final : public BulkWriter {
     }
     if (removed == 0) return Status::Ok();
     batch.Merge(t_.counts, codec::StatKey("events"), codec::EncodeCounter(-removed));
+    batch.Merge(t_.counts, codec::StatKey(codec::kGenerationStat), codec::EncodeCounter(1));
     stats_.events_removed = static_cast<uint64_t>(removed);
     rocksdb::WriteOptions wo;
     wo.sync = t_.sync_writes;

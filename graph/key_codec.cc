@@ -1,5 +1,6 @@
 #include "graph/key_codec.h"
 
+#include <bit>
 #include <cstring>
 
 namespace kg::codec {
@@ -470,6 +471,87 @@ Result<int64_t> DecodeCounter(std::string_view bytes) {
   for (int i = 0; i < 8; ++i)
     u |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
   return static_cast<int64_t>(u);
+}
+
+// --- Topology ---
+
+std::string TopologyMetaKey() { return "meta"; }
+
+std::string TopologyChunkKey(uint32_t index) {
+  std::string key = "chunk";
+  PutFixed32BE(&key, index);
+  return key;
+}
+
+std::string EncodeTopologyMeta(const TopologyMeta& meta) {
+  std::string out;
+  PutFixed64BE(&out, meta.generation);
+  PutFixed32BE(&out, meta.chunks);
+  PutFixed64BE(&out, meta.bytes);
+  return out;
+}
+
+Result<TopologyMeta> DecodeTopologyMeta(std::string_view bytes) {
+  if (bytes.size() != 20) return Status::Corruption("topology meta must be 20 bytes");
+  TopologyMeta meta;
+  meta.generation = DecodeFixed64BE(bytes.data());
+  meta.chunks = DecodeFixed32BE(bytes.data() + 8);
+  meta.bytes = DecodeFixed64BE(bytes.data() + 12);
+  return meta;
+}
+
+namespace {
+
+constexpr std::string_view kTopologyMagic = "KGT1";
+static_assert(std::endian::native == std::endian::little,
+              "topology arrays are stored as little-endian memory images");
+
+template <typename T>
+void AppendArray(std::string* out, const std::vector<T>& values) {
+  out->append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
+template <typename T>
+bool ReadArray(std::string_view* in, uint64_t count, std::vector<T>* values) {
+  if (count > in->size() / sizeof(T)) return false;
+  values->resize(count);
+  std::memcpy(values->data(), in->data(), count * sizeof(T));
+  in->remove_prefix(count * sizeof(T));
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeTopology(const TopologyCsr& csr) {
+  std::string out(kTopologyMagic);
+  const uint64_t header[4] = {csr.generation, csr.actors.size(), csr.relations.size(),
+                              csr.out_links.size()};
+  out.append(reinterpret_cast<const char*>(header), sizeof header);
+  AppendArray(&out, csr.actors);
+  AppendArray(&out, csr.relations);
+  AppendArray(&out, csr.out_offsets);
+  AppendArray(&out, csr.out_links);
+  return out;
+}
+
+Result<TopologyCsr> DecodeTopology(std::string_view bytes) {
+  uint64_t header[4];
+  if (bytes.size() < kTopologyMagic.size() + sizeof header ||
+      bytes.substr(0, kTopologyMagic.size()) != kTopologyMagic) {
+    return Status::Corruption("stored topology has no KGT1 header");
+  }
+  bytes.remove_prefix(kTopologyMagic.size());
+  std::memcpy(header, bytes.data(), sizeof header);
+  bytes.remove_prefix(sizeof header);
+  TopologyCsr csr;
+  csr.generation = header[0];
+  if (header[1] >= UINT32_MAX || !ReadArray(&bytes, header[1], &csr.actors) ||
+      !ReadArray(&bytes, header[2], &csr.relations) ||
+      !ReadArray(&bytes, header[1] + 1, &csr.out_offsets) ||
+      !ReadArray(&bytes, header[3], &csr.out_links) || !bytes.empty()) {
+    return Status::Corruption("stored topology is truncated or has trailing bytes");
+  }
+  return csr;
 }
 
 // --- Bulk-load encoders ---

@@ -15,7 +15,13 @@
 //   relations  relation(8)                           -> relation name
 //   counts     'P' relation(8) source(8) target(8)   -> int64 (merge: add)
 //              'O' actor(8) / 'I' actor(8)           -> int64 out/in degree
-//              'S' stat-name                         -> int64 store totals
+//              'S' stat-name                         -> int64 store totals; stat
+//                  "generation" grows with every write that changes events
+//   topology   "meta"                                -> generation(8) chunks(4) bytes(8)
+//              "chunk" index(4)                      -> consecutive pieces of the
+//                  EncodeTopology bytes (little-endian arrays: magic "KGT1",
+//                  generation, counts, actor ids, relation ids, CSR offsets,
+//                  links of four uint32)
 // Every edge index entry is 40 bytes of key; the three orders make any bound
 // subset of (source, relation, target) a prefix scan.
 #pragma once
@@ -26,12 +32,13 @@
 #include <vector>
 
 #include "graph/status.h"
+#include "graph/topology.h"
 #include "graph/types.h"
 
 namespace kg::codec {
 
 // Bumped whenever any layout below changes incompatibly.
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 
 inline constexpr std::string_view kDocsCf = "docs";
@@ -43,6 +50,9 @@ inline constexpr std::string_view kActorsCf = "actors";
 inline constexpr std::string_view kNamesCf = "names";
 inline constexpr std::string_view kRelationsCf = "relations";
 inline constexpr std::string_view kCountsCf = "counts";
+inline constexpr std::string_view kTopologyCf = "topology";
+// The stat counter that every write changing events increments.
+inline constexpr std::string_view kGenerationStat = "generation";
 
 inline constexpr size_t kEdgeKeySize = 8 + 8 + 8 + 4 + 8 + 4;
 
@@ -115,6 +125,21 @@ Result<ActorRecord> DecodeActorRecord(std::string_view bytes);
 // Counter values: int64, little-endian fixed 8 bytes (merge operands too).
 std::string EncodeCounter(int64_t value);
 Result<int64_t> DecodeCounter(std::string_view bytes);
+
+// --- Topology (graph/topology.h) ---
+struct TopologyMeta {
+  uint64_t generation = 0;
+  uint32_t chunks = 0;
+  uint64_t bytes = 0;
+};
+// Stored in pieces of at most this many bytes.
+inline constexpr size_t kTopologyChunkBytes = 4u << 20;
+std::string TopologyMetaKey();
+std::string TopologyChunkKey(uint32_t index);
+std::string EncodeTopologyMeta(const TopologyMeta& meta);
+Result<TopologyMeta> DecodeTopologyMeta(std::string_view bytes);
+std::string EncodeTopology(const TopologyCsr& csr);
+Result<TopologyCsr> DecodeTopology(std::string_view bytes);
 
 // --- Bulk-load encoders (graph/bulk_load.cc) ---
 // Allocation-free variants of the encoders above, byte-for-byte identical to

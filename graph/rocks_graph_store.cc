@@ -70,7 +70,8 @@ const std::vector<std::string_view>& AllColumnFamilies() {
                                                      codec::kActorsCf,
                                                      codec::kNamesCf,
                                                      codec::kRelationsCf,
-                                                     codec::kCountsCf};
+                                                     codec::kCountsCf,
+                                                     codec::kTopologyCf};
   return kCfs;
 }
 
@@ -85,6 +86,7 @@ enum Cf : size_t {
   kNames,
   kRelations,
   kCounts,
+  kTopology,
   kNumCfs
 };
 
@@ -125,6 +127,16 @@ struct DbHandles {
     db->Close().PermitUncheckedError();
   }
 };
+
+Result<std::optional<codec::TopologyMeta>> ReadTopologyMeta(const DbHandles& h,
+                                                            const rocksdb::ReadOptions& ro) {
+  std::string value;
+  auto s = h.db->Get(ro, h.cfs[kTopology], codec::TopologyMetaKey(), &value);
+  if (s.IsNotFound()) return std::optional<codec::TopologyMeta>();
+  KG_RETURN_IF_ERROR(FromRocks(s, "reading topology meta"));
+  KG_ASSIGN_OR_RETURN(codec::TopologyMeta meta, codec::DecodeTopologyMeta(value));
+  return std::optional<codec::TopologyMeta>(meta);
+}
 
 class RocksGraphReader final : public GraphReader {
  public:
@@ -366,10 +378,37 @@ class RocksGraphReader final : public GraphReader {
                       });
   }
 
+  Result<std::shared_ptr<const Topology>> GetTopology() const override {
+    if (topology_loaded_) return topology_;
+    KG_ASSIGN_OR_RETURN(std::optional<codec::TopologyMeta> meta, ReadTopologyMeta(*h_, ReadOpts()));
+    KG_ASSIGN_OR_RETURN(int64_t generation, GetCounter(codec::StatKey(codec::kGenerationStat)));
+    if (meta && meta->generation == static_cast<uint64_t>(generation)) {
+      std::string bytes;
+      bytes.reserve(meta->bytes);
+      for (uint32_t i = 0; i < meta->chunks; ++i) {
+        rocksdb::PinnableSlice piece;
+        KG_RETURN_IF_ERROR(FromRocks(
+            h_->db->Get(ReadOpts(), h_->cfs[kTopology], codec::TopologyChunkKey(i), &piece),
+            "reading topology"));
+        bytes.append(piece.data(), piece.size());
+      }
+      if (bytes.size() != meta->bytes) return Status::Corruption("stored topology is truncated");
+      KG_ASSIGN_OR_RETURN(TopologyCsr csr, codec::DecodeTopology(bytes));
+      if (csr.generation != meta->generation) {
+        return Status::Corruption("stored topology generation differs from its meta record");
+      }
+      KG_ASSIGN_OR_RETURN(std::unique_ptr<Topology> loaded, Topology::FromCsr(std::move(csr)));
+      topology_ = std::move(loaded);
+    }
+    topology_loaded_ = true;
+    return topology_;
+  }
+
   Result<StoreStats> Stats() const override {
     StoreStats stats;
     KG_ASSIGN_OR_RETURN(stats.documents, GetCounter(codec::StatKey("documents")));
     KG_ASSIGN_OR_RETURN(stats.events, GetCounter(codec::StatKey("events")));
+    KG_ASSIGN_OR_RETURN(stats.generation, GetCounter(codec::StatKey(codec::kGenerationStat)));
     KG_RETURN_IF_ERROR(
         ScanPrefix(kActors, "", [&](std::string_view, std::string_view) -> Result<bool> {
           ++stats.actors;
@@ -451,6 +490,8 @@ class RocksGraphReader final : public GraphReader {
   const rocksdb::Snapshot* snapshot_ = nullptr;
   mutable std::unique_ptr<rocksdb::Iterator> iters_[kNumCfs];
   mutable bool iter_busy_[kNumCfs] = {};
+  mutable bool topology_loaded_ = false;
+  mutable std::shared_ptr<const Topology> topology_;
 };
 
 rocksdb::ColumnFamilyOptions CfOptionsFor(std::string_view name,
@@ -524,6 +565,7 @@ class RocksGraphStore final : public GraphStore {
                 codec::EncodeStoredEvent(stored));
     }
     outcome.events_written = events.size();
+    AddCounter(&batch, codec::StatKey(codec::kGenerationStat), 1);
     AddCounter(&batch, codec::StatKey("events"),
                static_cast<int64_t>(outcome.events_written) -
                    static_cast<int64_t>(outcome.events_removed));
@@ -544,6 +586,7 @@ class RocksGraphStore final : public GraphStore {
     KG_ASSIGN_OR_RETURN(size_t removed, RemoveDocEvents(doc, &batch));
     AddCounter(&batch, codec::StatKey("events"), -static_cast<int64_t>(removed));
     AddCounter(&batch, codec::StatKey("documents"), -1);
+    AddCounter(&batch, codec::StatKey(codec::kGenerationStat), 1);
     batch.Delete(h_->cfs[kDocs], codec::DocKeyBytes(doc));
     return Commit(&batch, "deleting document '" + std::string(doc_id) + "'");
   }
@@ -579,6 +622,53 @@ class RocksGraphStore final : public GraphStore {
     return internal::NewRocksBulkWriter(target, options, h_);
   }
 
+  Result<bool> RefreshTopology() override {
+    if (options_.read_only) return Status::InvalidArgument("store opened read-only");
+    std::lock_guard<std::mutex> lock(write_mu_);
+    // Readers see the store as of their snapshot; writes are held off by the
+    // lock, so the generation read here is the one the triples come from.
+    const rocksdb::Snapshot* snapshot = h_->db->GetSnapshot();
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    ro.fill_cache = false;
+    auto release = [&] { h_->db->ReleaseSnapshot(snapshot); };
+    Result<bool> result = [&]() -> Result<bool> {
+      std::string value;
+      auto gs = h_->db->Get(ro, h_->cfs[kCounts], codec::StatKey(codec::kGenerationStat), &value);
+      int64_t generation = 0;
+      if (gs.ok()) {
+        KG_ASSIGN_OR_RETURN(generation, codec::DecodeCounter(value));
+      } else if (!gs.IsNotFound()) {
+        return FromRocks(gs, "reading the store generation");
+      }
+      KG_ASSIGN_OR_RETURN(std::optional<codec::TopologyMeta> old, ReadTopologyMeta(*h_, ro));
+      if (old && old->generation == static_cast<uint64_t>(generation)) return false;
+      KG_ASSIGN_OR_RETURN(std::vector<TopologyTriple> triples, ReadTriples(ro));
+      KG_ASSIGN_OR_RETURN(std::unique_ptr<Topology> topology,
+                          Topology::FromTriples(triples, static_cast<uint64_t>(generation)));
+      std::vector<TopologyTriple>().swap(triples);
+      const std::string bytes = codec::EncodeTopology(topology->csr());
+      topology.reset();
+      rocksdb::WriteBatch batch;
+      codec::TopologyMeta meta;
+      meta.generation = static_cast<uint64_t>(generation);
+      meta.bytes = bytes.size();
+      for (size_t off = 0; off < bytes.size(); off += codec::kTopologyChunkBytes) {
+        batch.Put(h_->cfs[kTopology], codec::TopologyChunkKey(meta.chunks++),
+                  rocksdb::Slice(bytes.data() + off,
+                                 std::min(codec::kTopologyChunkBytes, bytes.size() - off)));
+      }
+      for (uint32_t i = meta.chunks; old && i < old->chunks; ++i) {
+        batch.Delete(h_->cfs[kTopology], codec::TopologyChunkKey(i));
+      }
+      batch.Put(h_->cfs[kTopology], codec::TopologyMetaKey(), codec::EncodeTopologyMeta(meta));
+      KG_RETURN_IF_ERROR(Commit(&batch, "writing topology"));
+      return true;
+    }();
+    release();
+    return result;
+  }
+
   Status Flush() override {
     if (options_.read_only) return Status::Ok();
     rocksdb::FlushOptions fo;
@@ -586,6 +676,30 @@ class RocksGraphStore final : public GraphStore {
   }
 
  private:
+  // Distinct (source, relation, target) triples with their event counts, in
+  // edges_out order, from a key-only scan of that index.
+  Result<std::vector<TopologyTriple>> ReadTriples(const rocksdb::ReadOptions& ro) {
+    std::vector<TopologyTriple> triples;
+    std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[kEdgesOut]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (key.size() != codec::kEdgeKeySize) return Status::Corruption("edge key of wrong size");
+      const ActorId source = codec::DecodeFixed64BE(key.data());
+      const RelationId relation = codec::DecodeFixed64BE(key.data() + 8);
+      const ActorId target = codec::DecodeFixed64BE(key.data() + 16);
+      bool negated = false;
+      KG_RETURN_IF_ERROR(codec::PeekEdgeNegated(it->value().ToStringView(), &negated));
+      if (triples.empty() || triples.back().source != source ||
+          triples.back().relation != relation || triples.back().target != target) {
+        triples.push_back(TopologyTriple{source, relation, target, 0, 0});
+      }
+      ++triples.back().events;
+      if (!negated) ++triples.back().asserted;
+    }
+    KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading edges for the topology"));
+    return triples;
+  }
+
   Result<std::optional<codec::DocRecord>> ReadDoc(DocKey doc, std::string_view doc_id) {
     std::string value;
     auto s = h_->db->Get(rocksdb::ReadOptions(), h_->cfs[kDocs], codec::DocKeyBytes(doc), &value);

@@ -116,6 +116,7 @@ class Checker {
     KG_RETURN_IF_ERROR(CheckActors());
     KG_RETURN_IF_ERROR(CheckRelations());
     KG_RETURN_IF_ERROR(CheckStats());
+    KG_RETURN_IF_ERROR(CheckTopology());
     return std::move(report_);
   }
 
@@ -435,6 +436,34 @@ class Checker {
     return Status::Ok();
   }
 
+  // A topology the reader would use must equal one rebuilt from edges_out.
+  Status CheckTopology() {
+    auto stored = reader_.GetTopology();
+    if (!stored.ok()) return Absorb(stored.status(), "topology");
+    if (*stored == nullptr) return Status::Ok();
+    std::vector<TopologyTriple> triples;
+    EdgeScanSpec all;
+    all.decode_value = false;
+    KG_RETURN_IF_ERROR(reader_.ScanEdges(all, [&](const EdgeEntry& e) {
+      if (triples.empty() || triples.back().source != e.source ||
+          triples.back().relation != e.relation || triples.back().target != e.target) {
+        triples.push_back(TopologyTriple{e.source, e.relation, e.target, 0, 0});
+      }
+      ++triples.back().events;
+      if (!e.negated) ++triples.back().asserted;
+      return true;
+    }));
+    auto rebuilt = Topology::FromTriples(triples, (*stored)->generation());
+    if (!rebuilt.ok()) return Absorb(rebuilt.status(), "topology");
+    report_.topology_links = (*stored)->num_links();
+    if (!((*rebuilt)->csr() == (*stored)->csr())) {
+      Problem("topology: the stored topology (" + std::to_string((*stored)->num_links()) +
+              " links) differs from the edges (" + std::to_string((*rebuilt)->num_links()) +
+              " links); run kg optimize");
+    }
+    return Status::Ok();
+  }
+
   const GraphReader& reader_;
   const CheckOptions& options_;
   CheckReport report_;
@@ -468,7 +497,8 @@ std::string CheckReport::Summary() const {
   return std::to_string(documents) + " documents, " + std::to_string(events) + " events, " +
          std::to_string(index_entries) + " index entries, " + std::to_string(pair_counts) +
          " pair counts, " + std::to_string(actors) + " actors, " + std::to_string(relations) +
-         " relations";
+         " relations" +
+         (topology_links > 0 ? ", " + std::to_string(topology_links) + " topology links" : "");
 }
 
 Result<CheckReport> CheckStore(const GraphReader& reader, const CheckOptions& options) {

@@ -16,7 +16,8 @@
 //     recount;
 //   - every actor and relation an event references exists, actor and relation
 //     records are stored under the ids their names hash to, and every actor's
-//     name and aliases find it through the alias index.
+//     name and aliases find it through the alias index;
+//   - a current topology equals one rebuilt from the edge index.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,7 @@ struct CheckReport {
   uint64_t pair_counts = 0;
   uint64_t actors = 0;
   uint64_t relations = 0;
+  uint64_t topology_links = 0;  // 0 when the store has no current topology.
 
   bool clean() const { return problem_count == 0; }
   // "N documents, N events, N index entries, N pair counts, N actors, N relations".

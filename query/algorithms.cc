@@ -175,15 +175,6 @@ Status CheckHops(int hops, const QueryOptions& budget, const char* what) {
   return Status::Ok();
 }
 
-EdgeScanSpec SpecOf(const EdgeFilter& f) {
-  EdgeScanSpec spec;
-  spec.date_from = f.date_from;
-  spec.date_to = f.date_to;
-  spec.include_negated = f.include_negated;
-  spec.decode_value = !f.quads.empty();  // Only relation classes read the CAMEO code.
-  return spec;
-}
-
 Result<std::string> PathText(GraphContext& ctx, const std::vector<Hop>& hops) {
   if (hops.empty()) return std::string();
   KG_ASSIGN_OR_RETURN(std::string out, ctx.ActorName(hops[0].from));
@@ -259,7 +250,7 @@ Status BidirectionalPath(GraphContext& ctx, ActorId from, ActorId to, const Edge
   // Expansion cost of an actor from the maintained degree counters (asserted
   // events; a heuristic only, so negation and filters do not matter here).
   auto cost_of = [&](ActorId id, const Side& side) -> Result<int64_t> {
-    KG_ASSIGN_OR_RETURN(auto d, ctx.reader().GetDegree(id));
+    KG_ASSIGN_OR_RETURN(auto d, ctx.Degree(id));
     return both ? d.first + d.second : (side.out_degree ? d.first : d.second);
   };
   add(fwd, from, 0, Hop{});
@@ -287,9 +278,8 @@ Status BidirectionalPath(GraphContext& ctx, ActorId from, ActorId to, const Edge
     std::vector<ActorId> next;
     bool met = false;
     for (ActorId u : me.frontier) {
-      KG_RETURN_IF_ERROR(ForEachHop(
-          ctx, u, me.direction, filter.relations, SpecOf(filter),
-          [&](const EdgeEntry& e) { return filter.Accepts(e); },
+      KG_RETURN_IF_ERROR(ForEachFilteredHop(
+          ctx, u, me.direction, filter,
           [&](const Hop& h) {
             if (add(me, h.to, level, h)) {
               next.push_back(h.to);
@@ -373,20 +363,17 @@ Result<ResultTable> BfsPaths(GraphContext& ctx, const std::vector<ActorId>& sour
          ++level) {
       std::vector<ActorId> next;
       for (ActorId u : frontier) {
-        KG_RETURN_IF_ERROR(ForEachHop(
-            ctx, u, options.direction, filter.relations, SpecOf(filter),
-            [&](const EdgeEntry& e) { return filter.Accepts(e); },
-            [&](const Hop& h) {
-              auto it = dist.find(h.to);
-              if (it == dist.end()) {
-                dist.emplace(h.to, level);
-                parents[h.to].push_back(h);
-                next.push_back(h.to);
-              } else if (it->second == level && options.all) {
-                parents[h.to].push_back(h);
-              }
-              return Status::Ok();
-            }));
+        KG_RETURN_IF_ERROR(ForEachFilteredHop(ctx, u, options.direction, filter, [&](const Hop& h) {
+          auto it = dist.find(h.to);
+          if (it == dist.end()) {
+            dist.emplace(h.to, level);
+            parents[h.to].push_back(h);
+            next.push_back(h.to);
+          } else if (it->second == level && options.all) {
+            parents[h.to].push_back(h);
+          }
+          return Status::Ok();
+        }));
       }
       for (ActorId v : next) remaining.erase(v);
       frontier = std::move(next);
@@ -556,28 +543,34 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
       std::vector<ActorId> next;
       for (ActorId u : frontier) {
         const ActorId via_u = infos[*seen.Find(u)].via;
-        KG_RETURN_IF_ERROR(ForEachHop(
-            ctx, u, options.direction, filter.relations, SpecOf(filter),
-            [&](const EdgeEntry& e) { return filter.Accepts(e); },
-            [&](const Hop& h) {
-              auto [slot, inserted] = seen.Insert(h.to, static_cast<uint32_t>(infos.size()));
-              if (inserted) {
-                Info info;
-                info.id = h.to;
-                info.hops = level;
-                info.via = level == 1 ? h.to : via_u;
-                infos.push_back(std::move(info));
-                next.push_back(h.to);
-              }
-              Info& info = infos[*slot];
-              if (info.hops == level) {
-                info.events += h.events;
-                add_relation(info, h.relation);
-              }
-              return Status::Ok();
-            }));
+        KG_RETURN_IF_ERROR(ForEachFilteredHop(ctx, u, options.direction, filter, [&](const Hop& h) {
+          auto [slot, inserted] = seen.Insert(h.to, static_cast<uint32_t>(infos.size()));
+          if (inserted) {
+            Info info;
+            info.id = h.to;
+            info.hops = level;
+            info.via = level == 1 ? h.to : via_u;
+            infos.push_back(std::move(info));
+            next.push_back(h.to);
+          }
+          Info& info = infos[*slot];
+          if (info.hops == level) {
+            info.events += h.events;
+            add_relation(info, h.relation);
+          }
+          return Status::Ok();
+        }));
       }
       frontier = std::move(next);
+    }
+    if (options.count_only) {
+      table.columns = {"hops", "actors"};
+      std::vector<int64_t> per_ring(static_cast<size_t>(options.hops) + 1, 0);
+      for (const Info& info : infos) ++per_ring[static_cast<size_t>(info.hops)];
+      for (int h = 1; h <= options.hops; ++h) {
+        if (per_ring[h] != 0) table.rows.push_back({Value::Int(h), Value::Int(per_ring[h])});
+      }
+      return table;
     }
     struct Out {
       int hops;

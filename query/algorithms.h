@@ -73,6 +73,9 @@ struct NeighborOptions {
   SubgraphFilter filter;
   int hops = 1;  // Default: 1; must not exceed QueryOptions::max_hops.
   Direction direction = Direction::kBoth;
+  // Only count the actors of each ring (columns hops, actors): no actor
+  // records are read, so a large neighbourhood stays cheap. Default: false.
+  bool count_only = false;
 };
 
 // Actors within `hops` of `actor`. Columns: actor, code, hops, via (the first

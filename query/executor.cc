@@ -792,7 +792,7 @@ class Executor {
     std::unordered_map<std::pair<ActorId, ActorId>, CountGroup, PairKeyHash> stage1;
     for (const auto& relation : Relations(rel)) {
       Status status;
-      KG_RETURN_IF_ERROR(ctx_.reader().ScanPairCounts(relation, [&](const PairCount& pc) {
+      const PairCountVisitor visit = [&](const PairCount& pc) {
         status = ctx_.budget().Charge();
         if (!status.ok()) return false;
         const ActorId from = cp.from_is_source ? pc.source : pc.target;
@@ -807,7 +807,14 @@ class Executor {
           g.distinct[k].insert(cp.distinct_node[k] == rel.from_node ? from : to);
         }
         return true;
-      }));
+      };
+      if (cp.from_topology) {
+        KG_ASSIGN_OR_RETURN(const Topology* topo, ctx_.CurrentTopology());
+        if (topo == nullptr) return Status::Internal("planned on a topology that is gone");
+        ScanTopologyPairs(*topo, relation, rel, visit);
+      } else {
+        KG_RETURN_IF_ERROR(ctx_.reader().ScanPairCounts(relation, visit));
+      }
       KG_RETURN_IF_ERROR(status);
     }
     auto item_count = [&](const CountGroup& g, size_t k) -> int64_t {
@@ -885,6 +892,44 @@ class Executor {
       groups_.emplace(group, std::move(accs));
     }
     return Status::Ok();
+  }
+
+  // ScanPairCounts from the topology: the links of `relation` (all when
+  // unset), counting negated events when the pattern asks for them; when a
+  // node is pinned only its own links are read.
+  void ScanTopologyPairs(const Topology& topo, std::optional<RelationId> relation,
+                         const RelInfo& rel, const PairCountVisitor& visit) const {
+    std::optional<uint32_t> wanted;
+    if (relation) {
+      wanted = topo.RelationIndexOf(*relation);
+      if (!wanted) return;
+    }
+    const bool from_is_source = plan_.counts->from_is_source;
+    const NodeInfo& source_node = plan_.nodes[from_is_source ? rel.from_node : rel.to_node];
+    const NodeInfo& target_node = plan_.nodes[from_is_source ? rel.to_node : rel.from_node];
+    // Visits the links of v in one direction; false once the visitor stops.
+    auto links_of = [&](uint32_t v, bool out) {
+      for (const TopologyLink& l : out ? topo.Out(v) : topo.In(v)) {
+        if (wanted && l.relation != *wanted) continue;
+        const int64_t n = rel.include_negated ? l.events : l.asserted;
+        if (n == 0) continue;
+        const ActorId self = topo.actor(v), other = topo.actor(l.other);
+        if (!visit(PairCount{out ? self : other, topo.relation(l.relation), out ? other : self, n}))
+          return false;
+      }
+      return true;
+    };
+    const NodeInfo& pinned = source_node.candidates ? source_node : target_node;
+    if (pinned.candidates) {
+      for (ActorId id : *pinned.candidates) {
+        const auto v = topo.IndexOf(id);
+        if (v && !links_of(*v, &pinned == &source_node)) return;
+      }
+      return;
+    }
+    for (uint32_t v = 0; v < topo.num_actors(); ++v) {
+      if (!links_of(v, true)) return;
+    }
   }
 
   std::vector<std::optional<RelationId>> Relations(const RelInfo& rel) const {

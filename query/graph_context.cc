@@ -365,3 +365,84 @@ Status ForEachHop(GraphContext& ctx, ActorId from, Direction direction,
 }
 
 }  // namespace kg::query
+
+namespace kg::query {
+
+Result<const Topology*> GraphContext::CurrentTopology() {
+  if (!options_.use_topology) return nullptr;
+  if (!topology_) {
+    KG_ASSIGN_OR_RETURN(std::shared_ptr<const Topology> t, reader_.GetTopology());
+    topology_ = std::move(t);
+  }
+  return topology_->get();
+}
+
+Result<std::pair<int64_t, int64_t>> GraphContext::Degree(ActorId id) {
+  KG_ASSIGN_OR_RETURN(const Topology* topo, CurrentTopology());
+  if (topo == nullptr) return reader_.GetDegree(id);
+  const auto v = topo->IndexOf(id);
+  if (!v) return std::pair<int64_t, int64_t>{0, 0};
+  return std::pair<int64_t, int64_t>{topo->OutDegree(*v), topo->InDegree(*v)};
+}
+
+Status ForEachFilteredHop(GraphContext& ctx, ActorId from, Direction direction,
+                          const EdgeFilter& filter, const std::function<Status(const Hop&)>& visit,
+                          const bool* stop) {
+  const Topology* topo = nullptr;
+  if (filter.TopologyCovers()) {
+    KG_ASSIGN_OR_RETURN(topo, ctx.CurrentTopology());
+  }
+  if (topo == nullptr) {
+    EdgeScanSpec spec;
+    spec.date_from = filter.date_from;
+    spec.date_to = filter.date_to;
+    spec.include_negated = filter.include_negated;
+    spec.decode_value = !filter.quads.empty();  // Only relation classes read the CAMEO code.
+    return ForEachHop(
+        ctx, from, direction, filter.relations, spec,
+        [&](const EdgeEntry& e) { return filter.Accepts(e); }, visit, stop);
+  }
+  const auto v = topo->IndexOf(from);
+  if (!v) return Status::Ok();
+  // Same order as the index scans: out-links, then in-links; per relation of
+  // the filter in its order (all relations: relation, then other actor).
+  std::vector<std::pair<uint32_t, uint32_t>> relation_ranges;  // [first, last] relation numbers.
+  if (filter.relations.empty()) {
+    relation_ranges.emplace_back(0, UINT32_MAX);
+  } else {
+    for (RelationId r : filter.relations) {
+      if (auto idx = topo->RelationIndexOf(r)) relation_ranges.emplace_back(*idx, *idx);
+    }
+  }
+  for (const bool out : {true, false}) {
+    if (out ? direction == Direction::kIn : direction == Direction::kOut) continue;
+    const std::span<const TopologyLink> links = out ? topo->Out(*v) : topo->In(*v);
+    for (const auto& [first, last] : relation_ranges) {
+      auto begin = links.begin();
+      auto end = links.end();
+      if (first != 0 || last != UINT32_MAX) {
+        begin = std::lower_bound(links.begin(), links.end(), first,
+                                 [](const TopologyLink& l, uint32_t r) { return l.relation < r; });
+        end = std::upper_bound(begin, links.end(), last,
+                               [](uint32_t r, const TopologyLink& l) { return r < l.relation; });
+      }
+      KG_RETURN_IF_ERROR(ctx.budget().Charge(static_cast<uint64_t>(end - begin)));
+      for (auto it = begin; it != end; ++it) {
+        const int64_t events = filter.include_negated ? it->events : it->asserted;
+        if (events == 0) continue;
+        Hop h;
+        h.from = from;
+        h.to = topo->actor(it->other);
+        h.source = out ? from : h.to;
+        h.target = out ? h.to : from;
+        h.relation = topo->relation(it->relation);
+        h.events = events;
+        KG_RETURN_IF_ERROR(visit(h));
+        if (stop != nullptr && *stop) return Status::Ok();
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace kg::query

@@ -70,6 +70,11 @@ class GraphContext {
   Result<std::vector<std::string>> SuggestRelations(const std::string& name, size_t n = 3);
   // Does the store hold this relation?
   Result<bool> RelationExists(RelationId id);
+  // The store's topology when it is current and QueryOptions::use_topology
+  // allows it, else nullptr (then scan the edge indexes).
+  Result<const Topology*> CurrentTopology();
+  // Asserted events with `id` as source and as target (the degree counters).
+  Result<std::pair<int64_t, int64_t>> Degree(ActorId id);
 
  private:
   const GraphReader& reader_;
@@ -80,6 +85,7 @@ class GraphContext {
   std::map<EventKey, std::unique_ptr<StoredEvent>> events_;
   std::unordered_map<DocKey, std::unique_ptr<DocumentMeta>> docs_;
   std::optional<std::vector<ActorRecord>> all_actors_;
+  std::optional<std::shared_ptr<const Topology>> topology_;
 };
 
 // Open-addressing hash map from actor ids (never 0) to small values: linear
@@ -158,6 +164,10 @@ struct EdgeFilter {
   Date date_to = INT32_MAX;
   bool include_negated = false;
   bool Accepts(const EdgeEntry& e) const;
+  // Only relations and negation restrict it: the topology holds what it needs.
+  bool TopologyCovers() const {
+    return quads.empty() && date_from == INT32_MIN && date_to == INT32_MAX;
+  }
 };
 Result<EdgeFilter> CompileFilter(GraphContext& ctx, const SubgraphFilter& filter,
                                  std::vector<std::string>* notes);
@@ -173,6 +183,13 @@ struct Hop {
   Date first_date = kUnknownDate;
   int64_t events = 0;
 };
+
+// ForEachHop over the edges `filter` accepts, from the topology when it is
+// current and covers the filter (no first_event or first_date then), else
+// from the edge indexes. Charges one unit of work per link or edge read.
+Status ForEachFilteredHop(GraphContext& ctx, ActorId from, Direction direction,
+                          const EdgeFilter& filter, const std::function<Status(const Hop&)>& visit,
+                          const bool* stop = nullptr);
 
 // Calls `visit` for every hop leaving `from` in `direction` over edges that
 // `accept` lets through, one call per distinct triple. Uses one prefix scan

@@ -68,7 +68,8 @@ struct PlanOp {
 // one fixed-length directed relationship between two distinct, unpinned
 // nodes; asserted events only (r.negated not mentioned); no date bounds; no
 // residual condition; group keys that only read node properties; aggregates
-// count(*), count(r), count(a) and count(DISTINCT a) / a.name / a.id.
+// count(*), count(r), count(a) and count(DISTINCT a) / a.name / a.id. With a
+// current topology the nodes may be pinned and negated events counted too.
 struct CountPlan {
   int rel = -1;
   bool from_is_source = true;  // Pattern from_node is the stored source (direction ->).
@@ -80,6 +81,9 @@ struct CountPlan {
   // actors of node slot distinct_node[i].
   std::vector<int> agg_kind;
   std::vector<int> distinct_node;
+  // Read the triples of the current topology (graph/topology.h) instead of
+  // the counts column family; allows pinned nodes and negated events.
+  bool from_topology = false;
 };
 
 struct Plan {

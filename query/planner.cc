@@ -858,19 +858,23 @@ class Planner {
     if (p.selector != PathSelector::kNone || !p.path_var.empty()) return;
     const RelInfo& rel = plan_.rels[0];
     if (rel.variable_length || rel.direction == RelDirection::kBoth) return;
-    if (rel.include_negated) return;  // The index counts asserted events only.
+    const Result<const Topology*> topology = ctx_.CurrentTopology();
+    const bool from_topology = topology.ok() && *topology != nullptr;
+    // The counts column family holds asserted events only.
+    if (rel.include_negated && !from_topology) return;
     if (rel.date_from != INT32_MIN || rel.date_to != INT32_MAX) return;
     if (!rel.per_hop_filters.empty() || rel.from_node == rel.to_node) return;
     if (plan_.nodes.size() != 2) return;
-    // Pinned nodes are cheaper through the edge indexes (a prefix scan).
+    // Without a topology pinned nodes are cheaper through the edge indexes.
     for (const NodeInfo& n : plan_.nodes) {
-      if (n.candidates) return;
+      if (n.candidates && !from_topology) return;
     }
     for (const PlanOp& op : plan_.ops) {
       if (!op.filters.empty()) return;
     }
     CountPlan cp;
     cp.rel = 0;
+    cp.from_topology = from_topology;
     cp.from_is_source = rel.direction == RelDirection::kOut;
     cp.injective_groups = true;
     for (size_t i = 0; i < q.items.size(); ++i) {
@@ -1005,12 +1009,20 @@ std::string DescribePlan(const Plan& plan) {
     std::string line =
         std::to_string(step++) + ". CountPairs " + node_text(r.from_node) +
         DirectionArrow(r.direction, true, rel_inner(r)) + node_text(r.to_node) +
-        ": pair-count index (counts 'P' relation, source, target -> events), " +
-        (r.relations.empty()
-             ? std::string("every relation")
-             : "prefix relation" +
-                   std::string(r.relations.size() > 1 ? ", one scan per relation" : "")) +
-        "; asserted events only; no edge scan";
+        (plan.counts->from_topology
+             ? std::string(": topology (distinct source, relation, target triples with event "
+                           "counts, in memory)") +
+                   (plan.nodes[r.from_node].candidates || plan.nodes[r.to_node].candidates
+                        ? "; links of the pinned actor only"
+                        : "; every link")
+             : std::string(": pair-count index (counts 'P' relation, source, target -> events), ") +
+                   (r.relations.empty()
+                        ? std::string("every relation")
+                        : "prefix relation" + std::string(r.relations.size() > 1
+                                                              ? ", one scan per relation"
+                                                              : "")) +
+                   "; asserted events only") +
+        "; no edge scan";
     out += line + "\n";
     if (plan.counts->injective_groups && !plan.order_item.empty() &&
         plan.item_is_aggregate[plan.order_item[0]] && plan.query.limit) {

@@ -88,6 +88,10 @@ struct QueryOptions {
   // Keyset pagination: the ResultTable::next_cursor of the previous page of
   // the same query. Default: "" (first page).
   std::string after;
+  // Answer traversals and counts without date bounds from the stored
+  // topology (graph/topology.h) when it is current; results are the same
+  // as from the edge indexes. false forces the edge indexes. Default: true.
+  bool use_topology = true;
 };
 
 // Parses, plans and executes `text`. Rows come sorted by ORDER BY keys, then

@@ -87,4 +87,25 @@ void RegisterCheckCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
   });
 }
 
+void RegisterOptimizeCommand(CLI::App& app, GlobalOptions& global, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "optimize",
+      "Rebuild the stored topology that paths, neighbourhoods and counts read, when writes made "
+      "with --no-topology left it out of date");
+  cmd->callback([&global, exit_code]() {
+    StoreOptions options;
+    options.path = global.db_path;
+    options.create_if_missing = false;
+    auto store = GraphStore::Open(options);
+    Status s = store.ok() ? RefreshTopologyOf(**store, "optimize", global.quiet) : store.status();
+    if (s.ok()) s = (*store)->Flush();
+    if (!s.ok()) {
+      PrintError("optimize", s.message());
+      *exit_code = kExitFailure;
+      return;
+    }
+    *exit_code = kExitOk;
+  });
+}
+
 }  // namespace kg::tools

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "graph/graph_store.h"
+
 namespace CLI {
 class App;
 }
@@ -34,6 +36,12 @@ void RegisterEvalCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 void RegisterCheckCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 void RegisterBackupCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
+
+void RegisterOptimizeCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
+
+// Rebuilds the store's topology (graph/topology.h) after a write that
+// changed events, reporting the time on stderr unless quiet.
+Status RefreshTopologyOf(GraphStore& store, const std::string& command, bool quiet);
 
 // Prints "kg <command>: error: <message>" to stderr.
 void PrintError(const std::string& command, const std::string& message);

@@ -1,7 +1,6 @@
 // `kg import`: load event tables (our edge TSV/JSONL, GDELT exports) into the
 // store through the bulk (SST) path.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cstdio>
 
@@ -18,6 +17,7 @@ struct ImportFlags {
   size_t chunk_events = BulkLoadOptions().chunk_events;
   int threads = BulkLoadOptions().threads;
   size_t max_errors_shown = 20;
+  bool no_topology = false;
 };
 
 }  // namespace
@@ -42,6 +42,9 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
   cmd->add_option("--max-errors-shown", flags->max_errors_shown,
                   "Rejected rows printed on stderr (all are counted)")
       ->capture_default_str();
+  cmd->add_flag("--no-topology", flags->no_topology,
+                "Leave the stored topology out of date (paths, neighbourhoods and counts then scan "
+                "the edge indexes until kg optimize)");
   cmd->callback([&global, flags, exit_code]() {
     const auto start = std::chrono::steady_clock::now();
     auto format = ingest::ParseTableFormat(flags->format);
@@ -123,6 +126,14 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       PrintError("import", stats.status().message());
       *exit_code = kExitFailure;
       return;
+    }
+    if (!flags->no_topology) {
+      Status refreshed = RefreshTopologyOf(**store, "import", global.quiet);
+      if (!refreshed.ok()) {
+        PrintError("import", refreshed.message());
+        *exit_code = kExitFailure;
+        return;
+      }
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

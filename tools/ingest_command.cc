@@ -22,6 +22,7 @@ struct PipelineFlags {
   bool trace = false;
   bool open_triples = false;
   bool bulk = false;
+  bool no_topology = false;
 };
 
 void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
@@ -95,6 +96,9 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
   cmd->add_flag("--bulk", flags->bulk,
                 "Write through sorted SST files ingested atomically at the end (for large "
                 "corpora; nothing is visible until the run completes)");
+  cmd->add_flag("--no-topology", flags->no_topology,
+                "Leave the stored topology out of date (paths, neighbourhoods and counts then scan "
+                "the edge indexes until kg optimize); saves its rebuild on a large store");
   cmd->callback([&global, flags, exit_code]() {
     auto pipeline = MakePipeline(global, *flags);
     if (!pipeline.ok()) {
@@ -157,6 +161,9 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       }
     }
     Status flushed = (*store)->Flush();
+    if (flushed.ok() && summary.ok() && !flags->no_topology) {
+      flushed = RefreshTopologyOf(**store, "ingest", global.quiet);
+    }
     if (!summary.ok()) {
       PrintError("ingest", summary.status().message());
       *exit_code = kExitFailure;

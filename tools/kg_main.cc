@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   kg::tools::RegisterImportCommand(app, global, &exit_code);
   kg::tools::RegisterCheckCommand(app, global, &exit_code);
   kg::tools::RegisterBackupCommand(app, global, &exit_code);
+  kg::tools::RegisterOptimizeCommand(app, global, &exit_code);
 
   try {
     app.parse(argc, argv);

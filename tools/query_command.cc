@@ -242,6 +242,7 @@ void RegisterNeighbors(CLI::App& app, GlobalOptions& global, int* exit_code) {
     std::string actor;
     int hops = 1;
     std::string direction = "both";
+    bool count = false;
     FilterFlags filter;
     OutputOptions out;
   };
@@ -256,6 +257,7 @@ void RegisterNeighbors(CLI::App& app, GlobalOptions& global, int* exit_code) {
                   "out: whom the actor acts on; in: who acts on it; both")
       ->check(CLI::IsMember({"out", "in", "both"}))
       ->capture_default_str();
+  cmd->add_flag("--count", args->count, "Print only the number of actors per hop");
   AddFilterOptions(cmd, &args->filter);
   AddOutputOptions(cmd, &args->out, "Most neighbours printed (default: 1000)");
   cmd->callback([&global, args, exit_code]() {
@@ -276,6 +278,7 @@ void RegisterNeighbors(CLI::App& app, GlobalOptions& global, int* exit_code) {
     options.filter = *filter;
     options.hops = args->hops;
     options.direction = *direction;
+    options.count_only = args->count;
     Print("neighbors", global, args->out, query::Neighbors(*reader, args->actor, options, budget),
           exit_code);
   });

@@ -285,6 +285,56 @@ TEST_F(QueryStoreTest, PairCountPlanMatchesEdgeScans) {
   }
 }
 
+TEST_F(QueryStoreTest, TopologyCountPlanMatchesEdgeScans) {
+  ASSERT_TRUE(*store_->RefreshTopology());
+  auto reader = store_->NewReader();
+  QueryOptions indexes;
+  indexes.use_topology = false;
+  // With a current topology pinned nodes and negated events are counted from
+  // it too; every answer equals the edge-index plan's.
+  for (const char* q : {
+           "MATCH (a)-[r:accuse]->(b) RETURN count(*) AS n",
+           "MATCH (a)-[r]->(b) RETURN count(*) AS n, count(DISTINCT a) AS d",
+           "MATCH (a)-[r:accuse]->(b) RETURN a.name AS name, count(*) AS n ORDER BY n DESC, name "
+           "LIMIT 2",
+           "MATCH (a)-[r:accuse]->(b {name: 'Russia'}) RETURN count(DISTINCT a) AS n",
+           "MATCH (a {name: 'John Kerry'})-[r]->(b) RETURN b.name, count(*) AS n ORDER BY n DESC",
+           "MATCH (a)<-[r]-(b {name: 'John Kerry'}) RETURN a.name, count(*) AS n",
+           "MATCH (a)-[r:accuse|blame]->(b) WHERE r.negated IN [true, false] RETURN count(*) AS n",
+           "MATCH (a:Person)-[r]->(b) RETURN a.name, count(*) AS n",
+       }) {
+    auto plan = ExplainQuery(*reader, q, QueryOptions());
+    ASSERT_TRUE(plan.ok()) << q << ": " << plan.status().ToString();
+    auto fast = RunQuery(*reader, q, QueryOptions());
+    auto slow = RunQuery(*reader, q, indexes);
+    ASSERT_TRUE(fast.ok()) << q << ": " << fast.status().ToString();
+    ASSERT_TRUE(slow.ok()) << q << ": " << slow.status().ToString();
+    EXPECT_EQ(fast->rows, slow->rows) << q << "\n" << *plan;
+    EXPECT_FALSE(fast->rows.empty()) << q;
+    if (std::string(q).find("IN [") == std::string::npos) {
+      EXPECT_NE(plan->find("topology"), std::string::npos) << q << "\n" << *plan;
+    }
+    auto index_plan = ExplainQuery(*reader, q, indexes);
+    ASSERT_TRUE(index_plan.ok());
+    EXPECT_EQ(index_plan->find("topology"), std::string::npos) << *index_plan;
+  }
+}
+
+TEST_F(QueryStoreTest, NeighbourCountsMatchTheRows) {
+  NeighborOptions rows;
+  rows.hops = 2;
+  NeighborOptions counts = rows;
+  counts.count_only = true;
+  auto full = Neighbors(*reader_, "Russia", rows, QueryOptions());
+  auto summary = Neighbors(*reader_, "Russia", counts, QueryOptions());
+  ASSERT_TRUE(full.ok() && summary.ok());
+  ASSERT_EQ(summary->columns, (std::vector<std::string>{"hops", "actors"}));
+  int64_t total = 0;
+  for (const auto& row : summary->rows) total += row[1].AsInt();
+  EXPECT_EQ(total, static_cast<int64_t>(full->rows.size()));
+  EXPECT_GT(total, 0);
+}
+
 TEST_F(QueryStoreTest, PairCountPlanOnlyWhenTheIndexHoldsTheAnswer) {
   // Negated events are asserted-only in the index: a query reading r.negated,
   // date bounds, pinned nodes, two relationships or undirected patterns and

@@ -1,0 +1,142 @@
+#include "graph/topology.h"
+
+#include <algorithm>
+
+namespace kg {
+namespace {
+
+// Fibonacci hashing of an actor id (itself a hash) into a power-of-two table.
+size_t SlotOf(ActorId id, size_t mask) {
+  return static_cast<size_t>((id * 0x9E3779B97F4A7C15ull) >> 20) & mask;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Topology>> Topology::FromTriples(const std::vector<TopologyTriple>& triples,
+                                                        uint64_t generation) {
+  TopologyCsr csr;
+  csr.generation = generation;
+  csr.actors.reserve(triples.size() / 4 + 1);
+  for (const TopologyTriple& t : triples) {
+    csr.actors.push_back(t.source);
+    csr.actors.push_back(t.target);
+    if (csr.relations.empty() || csr.relations.back() != t.relation) {
+      csr.relations.push_back(t.relation);
+    }
+  }
+  std::sort(csr.actors.begin(), csr.actors.end());
+  csr.actors.erase(std::unique(csr.actors.begin(), csr.actors.end()), csr.actors.end());
+  std::sort(csr.relations.begin(), csr.relations.end());
+  csr.relations.erase(std::unique(csr.relations.begin(), csr.relations.end()), csr.relations.end());
+  if (triples.size() >= UINT32_MAX || csr.actors.size() >= UINT32_MAX) {
+    return Status::ResourceExhausted("graph too large for a topology (over 2^32 links)");
+  }
+  auto index_of = [](const auto& sorted, uint64_t id) {
+    return static_cast<uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), id) -
+                                 sorted.begin());
+  };
+  csr.out_offsets.assign(csr.actors.size() + 1, 0);
+  csr.out_links.reserve(triples.size());
+  uint32_t v = 0;
+  for (size_t i = 0; i < triples.size(); ++i) {
+    const TopologyTriple& t = triples[i];
+    if (i > 0) {
+      const TopologyTriple& p = triples[i - 1];
+      if (std::tie(p.source, p.relation, p.target) >= std::tie(t.source, t.relation, t.target)) {
+        return Status::InvalidArgument("topology triples are not sorted and distinct");
+      }
+    }
+    // Sources arrive in id order, like the actor numbers.
+    while (csr.actors[v] != t.source) csr.out_offsets[++v] = static_cast<uint32_t>(i);
+    csr.out_links.push_back(TopologyLink{
+        index_of(csr.actors, t.target), index_of(csr.relations, t.relation), t.events, t.asserted});
+  }
+  while (v < csr.actors.size()) csr.out_offsets[++v] = static_cast<uint32_t>(triples.size());
+  return FromCsr(std::move(csr));
+}
+
+Result<std::unique_ptr<Topology>> Topology::FromCsr(TopologyCsr csr) {
+  const size_t n = csr.actors.size();
+  auto corrupt = [](const std::string& why) {
+    return Status::Corruption("stored topology is inconsistent (" + why +
+                              "); run kg optimize to rebuild it");
+  };
+  if (csr.out_offsets.size() != n + 1 || csr.out_offsets[0] != 0 ||
+      csr.out_offsets[n] != csr.out_links.size()) {
+    return corrupt("offsets");
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (csr.out_offsets[i] > csr.out_offsets[i + 1]) return corrupt("offsets decrease");
+    if (i > 0 && csr.actors[i - 1] >= csr.actors[i]) return corrupt("actor order");
+  }
+  for (size_t i = 1; i < csr.relations.size(); ++i) {
+    if (csr.relations[i - 1] >= csr.relations[i]) return corrupt("relation order");
+  }
+  for (const TopologyLink& l : csr.out_links) {
+    if (l.other >= n || l.relation >= csr.relations.size() || l.asserted > l.events) {
+      return corrupt("link out of range");
+    }
+  }
+  std::unique_ptr<Topology> t(new Topology());
+  t->csr_ = std::move(csr);
+  t->Derive();
+  return t;
+}
+
+void Topology::Derive() {
+  const size_t n = csr_.actors.size();
+  // In-links by a counting sort over targets.
+  in_offsets_.assign(n + 1, 0);
+  for (const TopologyLink& l : csr_.out_links) ++in_offsets_[l.other + 1];
+  for (size_t v = 0; v < n; ++v) in_offsets_[v + 1] += in_offsets_[v];
+  in_links_.resize(csr_.out_links.size());
+  std::vector<uint32_t> fill(in_offsets_.begin(), in_offsets_.end() - 1);
+  out_degree_.assign(n, 0);
+  in_degree_.assign(n, 0);
+  for (uint32_t v = 0; v < n; ++v) {
+    for (const TopologyLink& l : Out(v)) {
+      in_links_[fill[l.other]++] = TopologyLink{v, l.relation, l.events, l.asserted};
+      out_degree_[v] += l.asserted;
+      in_degree_[l.other] += l.asserted;
+    }
+  }
+  // Sources were appended in increasing order, so each in-list is sorted by
+  // source; a stable sort by relation makes it (relation, source).
+  for (size_t v = 0; v < n; ++v) {
+    std::stable_sort(
+        in_links_.begin() + in_offsets_[v], in_links_.begin() + in_offsets_[v + 1],
+        [](const TopologyLink& a, const TopologyLink& b) { return a.relation < b.relation; });
+  }
+  size_t cap = 16;
+  while (cap < n * 2) cap <<= 1;
+  slots_.assign(cap, 0);
+  for (uint32_t v = 0; v < n; ++v) {
+    size_t i = SlotOf(csr_.actors[v], cap - 1);
+    while (slots_[i] != 0) i = (i + 1) & (cap - 1);
+    slots_[i] = v + 1;
+  }
+}
+
+std::optional<uint32_t> Topology::IndexOf(ActorId id) const {
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = SlotOf(id, mask); slots_[i] != 0; i = (i + 1) & mask) {
+    if (csr_.actors[slots_[i] - 1] == id) return slots_[i] - 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<uint32_t> Topology::RelationIndexOf(RelationId id) const {
+  auto it = std::lower_bound(csr_.relations.begin(), csr_.relations.end(), id);
+  if (it == csr_.relations.end() || *it != id) return std::nullopt;
+  return static_cast<uint32_t>(it - csr_.relations.begin());
+}
+
+size_t Topology::MemoryBytes() const {
+  return csr_.actors.capacity() * sizeof(ActorId) + csr_.relations.capacity() * sizeof(RelationId) +
+         (csr_.out_offsets.capacity() + in_offsets_.capacity() + slots_.capacity()) *
+             sizeof(uint32_t) +
+         (csr_.out_links.capacity() + in_links_.capacity()) * sizeof(TopologyLink) +
+         (out_degree_.capacity() + in_degree_.capacity()) * sizeof(int64_t);
+}
+
+}  // namespace kg

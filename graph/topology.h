@@ -1,0 +1,109 @@
+// Topology: the structure of the whole graph in memory, for traversals and
+// counts that would otherwise read most of the edge indexes. One link per
+// distinct (source, relation, target) triple, with its number of events and
+// of asserted (non-negated) events, in compressed-sparse-row form in both
+// directions over dense actor numbers.
+//
+// The store keeps a serialised copy (column family "topology", layout in
+// graph/key_codec.h) stamped with the store's write generation: a reader
+// uses it only when no document was written or removed since it was built
+// (GraphReader::GetTopology), and queries fall back to the edge indexes
+// otherwise. GraphStore::RefreshTopology rebuilds it; kg ingest and kg import
+// do so after a write.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/status.h"
+#include "graph/types.h"
+
+namespace kg {
+
+// One distinct (source, relation, target) triple seen from one end.
+struct TopologyLink {
+  uint32_t other = 0;     // Dense number of the actor at the other end.
+  uint32_t relation = 0;  // Dense number of the relation.
+  uint32_t events = 0;    // Events of the triple, negated ones included.
+  uint32_t asserted = 0;  // Its non-negated events.
+  bool operator==(const TopologyLink&) const = default;
+};
+static_assert(sizeof(TopologyLink) == 16);
+
+// A (source, relation, target) triple with its event counts; the unit the
+// topology is built from, in edges_out key order.
+struct TopologyTriple {
+  ActorId source = 0;
+  RelationId relation = 0;
+  ActorId target = 0;
+  uint32_t events = 0;
+  uint32_t asserted = 0;
+};
+
+// The stored part of a topology (the in-links, degrees and index are derived
+// on load); graph/key_codec.h encodes it.
+struct TopologyCsr {
+  uint64_t generation = 0;              // Store generation it was built at.
+  std::vector<ActorId> actors;          // Sorted, distinct.
+  std::vector<RelationId> relations;    // Sorted, distinct.
+  std::vector<uint32_t> out_offsets;    // actors.size() + 1 entries.
+  std::vector<TopologyLink> out_links;  // Per actor sorted by (relation, other).
+  bool operator==(const TopologyCsr&) const = default;
+};
+
+class Topology {
+ public:
+  // Builds from triples sorted by (source, relation, target) without
+  // duplicates (the order of the edges_out index). `generation` is the store
+  // generation the triples were read at.
+  static Result<std::unique_ptr<Topology>> FromTriples(const std::vector<TopologyTriple>& triples,
+                                                       uint64_t generation);
+  // Validates a decoded CSR (kCorruption when inconsistent) and derives the rest.
+  static Result<std::unique_ptr<Topology>> FromCsr(TopologyCsr csr);
+  const TopologyCsr& csr() const { return csr_; }
+
+  uint64_t generation() const { return csr_.generation; }
+  // Actors with at least one link, numbered 0..n-1 in actor id order.
+  uint32_t num_actors() const { return static_cast<uint32_t>(csr_.actors.size()); }
+  ActorId actor(uint32_t v) const { return csr_.actors[v]; }
+  std::optional<uint32_t> IndexOf(ActorId id) const;
+  // Relations with at least one link, numbered in relation id order.
+  uint32_t num_relations() const { return static_cast<uint32_t>(csr_.relations.size()); }
+  RelationId relation(uint32_t r) const { return csr_.relations[r]; }
+  std::optional<uint32_t> RelationIndexOf(RelationId id) const;
+  uint64_t num_links() const { return csr_.out_links.size(); }
+
+  // Links leaving (Out) or entering (In) actor v, sorted by (relation,
+  // other): the order in which the edge indexes list them.
+  std::span<const TopologyLink> Out(uint32_t v) const {
+    return {csr_.out_links.data() + csr_.out_offsets[v],
+            csr_.out_links.data() + csr_.out_offsets[v + 1]};
+  }
+  std::span<const TopologyLink> In(uint32_t v) const {
+    return {in_links_.data() + in_offsets_[v], in_links_.data() + in_offsets_[v + 1]};
+  }
+  // Asserted events with v as source (out) or target (in): the values of the
+  // store's degree counters.
+  int64_t OutDegree(uint32_t v) const { return out_degree_[v]; }
+  int64_t InDegree(uint32_t v) const { return in_degree_[v]; }
+
+  size_t MemoryBytes() const;
+
+ private:
+  Topology() = default;
+  // Derives the in-links, degrees and id index from the out CSR.
+  void Derive();
+
+  TopologyCsr csr_;
+  std::vector<uint32_t> in_offsets_;
+  std::vector<TopologyLink> in_links_;
+  std::vector<int64_t> out_degree_, in_degree_;
+  std::vector<uint32_t> slots_;  // Open-addressing index: actor id -> number + 1.
+};
+
+}  // namespace kg
