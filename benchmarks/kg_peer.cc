@@ -228,27 +228,18 @@ int main(int argc, char** argv) {
     });
   results["f_who_accused_russia"] = std::to_string(russia);
 
-  // hub: highest out-degree, ties by name, from the maintained out-degree
-  // counters (asserted events; the harness TSV has no negated rows): one
-  // iterator over the counter prefix, names read only for the tied leaders.
+  // hub: highest out-degree, ties by name (kg rank --by out-degree --limit 1).
   std::string hub_name;
   int64_t hub_degree = -1;
   if (want("hub") || want("d"))
     timings["hub_top_outdegree"] = Timed(reps, [&] {
-      hub_name.clear();
-      hub_degree = -1;
-      std::vector<kg::ActorId> leaders;
-      Check(reader->ScanDegrees(/*out=*/true, [&](kg::ActorId id, int64_t n) {
-        if (n > hub_degree) {
-          hub_degree = n;
-          leaders.clear();
-        }
-        if (n == hub_degree) leaders.push_back(id);
-        return true;
-      }));
-      for (const auto& rec : Check(reader->GetActors(leaders))) {
-        if (rec && (hub_name.empty() || rec->name < hub_name)) hub_name = rec->name;
-      }
+      kg::query::RankOptions rank;
+      rank.measure = kg::query::RankMeasure::kOutDegree;
+      rank.limit = 1;
+      rank.filter.include_negated = true;
+      auto t = Check(kg::query::RankActors(*reader, rank, qopts));
+      hub_name = t.rows.at(0).at(1).AsString();
+      hub_degree = t.rows.at(0).at(3).AsInt();
     });
   results["hub_top_outdegree"] = "[\"" + hub_name + "\", " + std::to_string(hub_degree) + "]";
 

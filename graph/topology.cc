@@ -85,27 +85,38 @@ Result<std::unique_ptr<Topology>> Topology::FromCsr(TopologyCsr csr) {
 
 void Topology::Derive() {
   const size_t n = csr_.actors.size();
-  // In-links by a counting sort over targets.
+  // In-links by a counting sort over targets, filled relation by relation
+  // and, within one, in source order: every in-list comes out sorted by
+  // (relation, source) with no sort. `next` is each source's cursor into its
+  // out-list, which is sorted by relation.
   in_offsets_.assign(n + 1, 0);
   for (const TopologyLink& l : csr_.out_links) ++in_offsets_[l.other + 1];
   for (size_t v = 0; v < n; ++v) in_offsets_[v + 1] += in_offsets_[v];
   in_links_.resize(csr_.out_links.size());
   std::vector<uint32_t> fill(in_offsets_.begin(), in_offsets_.end() - 1);
+  std::vector<uint32_t> next(csr_.out_offsets.begin(), csr_.out_offsets.end() - 1);
   out_degree_.assign(n, 0);
   in_degree_.assign(n, 0);
-  for (uint32_t v = 0; v < n; ++v) {
-    for (const TopologyLink& l : Out(v)) {
-      in_links_[fill[l.other]++] = TopologyLink{v, l.relation, l.events, l.asserted};
-      out_degree_[v] += l.asserted;
-      in_degree_[l.other] += l.asserted;
+  relation_events_.assign(csr_.relations.size(), 0);
+  relation_asserted_.assign(csr_.relations.size(), 0);
+  std::vector<uint32_t> active(n);  // Sources with links left, in order.
+  for (uint32_t v = 0; v < n; ++v) active[v] = v;
+  for (uint32_t r = 0; r < csr_.relations.size() && !active.empty(); ++r) {
+    size_t kept = 0;
+    for (const uint32_t v : active) {
+      uint32_t& i = next[v];
+      const uint32_t end = csr_.out_offsets[v + 1];
+      for (; i < end && csr_.out_links[i].relation == r; ++i) {
+        const TopologyLink& l = csr_.out_links[i];
+        in_links_[fill[l.other]++] = TopologyLink{v, r, l.events, l.asserted};
+        out_degree_[v] += l.asserted;
+        in_degree_[l.other] += l.asserted;
+        relation_events_[r] += l.events;
+        relation_asserted_[r] += l.asserted;
+      }
+      if (i < end) active[kept++] = v;
     }
-  }
-  // Sources were appended in increasing order, so each in-list is sorted by
-  // source; a stable sort by relation makes it (relation, source).
-  for (size_t v = 0; v < n; ++v) {
-    std::stable_sort(
-        in_links_.begin() + in_offsets_[v], in_links_.begin() + in_offsets_[v + 1],
-        [](const TopologyLink& a, const TopologyLink& b) { return a.relation < b.relation; });
+    active.resize(kept);
   }
   size_t cap = 16;
   while (cap < n * 2) cap <<= 1;
@@ -115,6 +126,15 @@ void Topology::Derive() {
     while (slots_[i] != 0) i = (i + 1) & (cap - 1);
     slots_[i] = v + 1;
   }
+}
+
+std::span<const TopologyLink> Topology::RelationRange(std::span<const TopologyLink> links,
+                                                      uint32_t first, uint32_t last) {
+  auto begin = std::lower_bound(links.begin(), links.end(), first,
+                                [](const TopologyLink& l, uint32_t r) { return l.relation < r; });
+  auto end = std::upper_bound(begin, links.end(), last,
+                              [](uint32_t r, const TopologyLink& l) { return r < l.relation; });
+  return {begin, end};
 }
 
 std::optional<uint32_t> Topology::IndexOf(ActorId id) const {

@@ -87,10 +87,17 @@ class Topology {
   std::span<const TopologyLink> In(uint32_t v) const {
     return {in_links_.data() + in_offsets_[v], in_links_.data() + in_offsets_[v + 1]};
   }
+  // The part of a sorted link list with relation numbers first..last.
+  static std::span<const TopologyLink> RelationRange(std::span<const TopologyLink> links,
+                                                     uint32_t first, uint32_t last);
   // Asserted events with v as source (out) or target (in): the values of the
   // store's degree counters.
   int64_t OutDegree(uint32_t v) const { return out_degree_[v]; }
   int64_t InDegree(uint32_t v) const { return in_degree_[v]; }
+  // Events (all, or asserted only) of relation number r.
+  int64_t RelationEvents(uint32_t r, bool asserted_only) const {
+    return asserted_only ? relation_asserted_[r] : relation_events_[r];
+  }
 
   size_t MemoryBytes() const;
 
@@ -103,6 +110,7 @@ class Topology {
   std::vector<uint32_t> in_offsets_;
   std::vector<TopologyLink> in_links_;
   std::vector<int64_t> out_degree_, in_degree_;
+  std::vector<int64_t> relation_events_, relation_asserted_;
   std::vector<uint32_t> slots_;  // Open-addressing index: actor id -> number + 1.
 };
 

@@ -199,6 +199,46 @@ Result<ResultTable> Guard(Fn&& fn) {
   }
 }
 
+// ------------------------------------------------------------- neighbourhoods
+
+// Actors per ring (index = hops) by BFS over the topology's dense actor
+// numbers with a flat visited array: Neighbors' count_only answer without
+// hop records or hash maps.
+Result<std::vector<int64_t>> CountRings(GraphContext& ctx, const Topology& topo,
+                                        const std::vector<ActorId>& starts,
+                                        const EdgeFilter& filter, const NeighborOptions& options) {
+  std::vector<int64_t> rings(static_cast<size_t>(options.hops) + 1, 0);
+  std::vector<uint8_t> seen(topo.num_actors(), 0);
+  std::vector<uint32_t> frontier, next;
+  for (ActorId s : starts) {
+    const auto v = topo.IndexOf(s);
+    if (v && !seen[*v]) {
+      seen[*v] = 1;
+      frontier.push_back(*v);
+    }
+  }
+  for (int level = 1; level <= options.hops && !frontier.empty(); ++level) {
+    next.clear();
+    for (uint32_t u : frontier) {
+      KG_RETURN_IF_ERROR(ForEachLinkSpan(
+          topo, u, options.direction, filter.relations,
+          [&](std::span<const TopologyLink> links, bool) -> Status {
+            Status charged = ctx.budget().Charge(links.size());
+            if (!charged.ok()) return charged;
+            for (const TopologyLink& l : links) {
+              if ((filter.include_negated ? l.events : l.asserted) == 0 || seen[l.other]) continue;
+              seen[l.other] = 1;
+              next.push_back(l.other);
+            }
+            return Status::Ok();
+          }));
+    }
+    rings[static_cast<size_t>(level)] = static_cast<int64_t>(next.size());
+    frontier.swap(next);
+  }
+  return rings;
+}
+
 // ------------------------------------------------------------- paths
 
 Direction Reverse(Direction d) {
@@ -474,6 +514,84 @@ Result<ResultTable> WeightedPath(GraphContext& ctx, const std::vector<ActorId>& 
   return table;
 }
 
+// ------------------------------------------------------------- ranking
+
+// Rank rows (rank, actor, code, score) of the `limit` best scores, ties by
+// name. Only actors whose score reaches the limit-th best are named, so a
+// large graph costs one pass over the scores, not one name lookup per actor.
+Result<ResultTable> TopScored(GraphContext& ctx, const std::vector<double>& score,
+                              const std::vector<ActorId>& actors, size_t limit, bool integral,
+                              ResultTable table) {
+  std::vector<uint32_t> order(score.size());
+  for (uint32_t v = 0; v < order.size(); ++v) order[v] = v;
+  if (order.size() > limit) {
+    std::vector<double> sorted = score;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(limit - 1),
+                     sorted.end(), std::greater<double>());
+    const double threshold = sorted[limit - 1];
+    std::erase_if(order, [&](uint32_t v) { return score[v] < threshold; });
+  }
+  std::vector<ActorId> ids;
+  for (uint32_t v : order) ids.push_back(actors[v]);
+  KG_RETURN_IF_ERROR(ctx.PrefetchActors(ids));
+  struct Out {
+    double score;
+    std::string name;
+    uint32_t v;
+  };
+  std::vector<Out> out;
+  out.reserve(order.size());
+  for (uint32_t v : order) {
+    KG_ASSIGN_OR_RETURN(std::string name, ctx.ActorName(actors[v]));
+    out.push_back(Out{score[v], std::move(name), v});
+  }
+  std::sort(out.begin(), out.end(), [](const Out& a, const Out& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.name < b.name;
+  });
+  table.columns = {"rank", "actor", "code", "score"};
+  for (size_t i = 0; i < out.size() && i < limit; ++i) {
+    KG_ASSIGN_OR_RETURN(const ActorRecord* rec, ctx.Actor(actors[out[i].v]));
+    table.rows.push_back(
+        {Value::Int(static_cast<int64_t>(i + 1)), Value::String(out[i].name),
+         rec->code.empty() ? Value::Null() : Value::String(rec->code),
+         integral ? Value::Int(static_cast<int64_t>(out[i].score)) : Value::Double(out[i].score)});
+  }
+  return table;
+}
+
+// Degree ranks from the topology's links: the same scores and actor set as
+// the projection (actors with at least one event the filter accepts).
+Result<ResultTable> RankDegreesOnTopology(GraphContext& ctx, const Topology& topo,
+                                          const EdgeFilter& filter, RankMeasure measure,
+                                          size_t limit, ResultTable table) {
+  std::vector<int64_t> in(topo.num_actors(), 0), out(topo.num_actors(), 0);
+  for (uint32_t v = 0; v < topo.num_actors(); ++v) {
+    KG_RETURN_IF_ERROR(ForEachLinkSpan(topo, v, Direction::kOut, filter.relations,
+                                       [&](std::span<const TopologyLink> links, bool) -> Status {
+                                         Status charged = ctx.budget().Charge(links.size());
+                                         if (!charged.ok()) return charged;
+                                         for (const TopologyLink& l : links) {
+                                           const int64_t n =
+                                               filter.include_negated ? l.events : l.asserted;
+                                           out[v] += n;
+                                           in[l.other] += n;
+                                         }
+                                         return Status::Ok();
+                                       }));
+  }
+  std::vector<double> score;
+  std::vector<ActorId> actors;
+  for (uint32_t v = 0; v < topo.num_actors(); ++v) {
+    if (in[v] == 0 && out[v] == 0) continue;  // No accepted event: not in the projection.
+    actors.push_back(topo.actor(v));
+    score.push_back(static_cast<double>(measure == RankMeasure::kInDegree    ? in[v]
+                                        : measure == RankMeasure::kOutDegree ? out[v]
+                                                                             : in[v] + out[v]));
+  }
+  return TopScored(ctx, score, actors, limit, true, std::move(table));
+}
+
 }  // namespace
 
 Result<ResultTable> FindPaths(const GraphReader& reader, const std::string& from,
@@ -537,6 +655,18 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
     ActorMap<uint32_t> seen(1024);
     for (ActorId s : starts) {
       if (seen.Insert(s, static_cast<uint32_t>(infos.size())).second) infos.push_back(Info{s});
+    }
+    if (options.count_only && filter.TopologyCovers()) {
+      KG_ASSIGN_OR_RETURN(const Topology* topo, ctx.CurrentTopology());
+      if (topo != nullptr) {
+        table.columns = {"hops", "actors"};
+        KG_ASSIGN_OR_RETURN(std::vector<int64_t> rings,
+                            CountRings(ctx, *topo, starts, filter, options));
+        for (int h = 1; h <= options.hops; ++h) {
+          if (rings[h] != 0) table.rows.push_back({Value::Int(h), Value::Int(rings[h])});
+        }
+        return table;
+      }
     }
     std::vector<ActorId> frontier = starts;
     for (int level = 1; level <= options.hops && !frontier.empty(); ++level) {
@@ -718,9 +848,18 @@ Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& opt
     GraphContext ctx(reader, budget);
     ResultTable table;
     KG_ASSIGN_OR_RETURN(EdgeFilter filter, CompileFilter(ctx, options.filter, &table.notes));
+    const size_t limit = options.limit == 0 ? 10 : options.limit;
+    const bool degree_measure = options.measure == RankMeasure::kDegree ||
+                                options.measure == RankMeasure::kInDegree ||
+                                options.measure == RankMeasure::kOutDegree;
+    if (degree_measure && filter.TopologyCovers()) {
+      KG_ASSIGN_OR_RETURN(const Topology* topo, ctx.CurrentTopology());
+      if (topo != nullptr) {
+        return RankDegreesOnTopology(ctx, *topo, filter, options.measure, limit, std::move(table));
+      }
+    }
     KG_ASSIGN_OR_RETURN(auto proj, BuildProjection(ctx, filter));
     const size_t n = proj->actors.size();
-    const size_t limit = options.limit == 0 ? 10 : options.limit;
     std::vector<double> score(n, 0.0);
     switch (options.measure) {
       case RankMeasure::kDegree:
@@ -811,33 +950,8 @@ Result<ResultTable> RankActors(const GraphReader& reader, const RankOptions& opt
         return table;
       }
     }
-    struct Out {
-      double score;
-      std::string name;
-      uint32_t v;
-    };
-    std::vector<Out> out;
-    out.reserve(n);
-    for (uint32_t v = 0; v < n; ++v) {
-      KG_ASSIGN_OR_RETURN(std::string name, ctx.ActorName(proj->actors[v]));
-      out.push_back(Out{score[v], std::move(name), v});
-    }
-    std::sort(out.begin(), out.end(), [](const Out& a, const Out& b) {
-      if (a.score != b.score) return a.score > b.score;
-      return a.name < b.name;
-    });
-    table.columns = {"rank", "actor", "code", "score"};
-    const bool integral = options.measure == RankMeasure::kDegree ||
-                          options.measure == RankMeasure::kInDegree ||
-                          options.measure == RankMeasure::kOutDegree;
-    for (size_t i = 0; i < out.size() && i < limit; ++i) {
-      KG_ASSIGN_OR_RETURN(const ActorRecord* rec, ctx.Actor(proj->actors[out[i].v]));
-      table.rows.push_back({Value::Int(static_cast<int64_t>(i + 1)), Value::String(out[i].name),
-                            rec->code.empty() ? Value::Null() : Value::String(rec->code),
-                            integral ? Value::Int(static_cast<int64_t>(out[i].score))
-                                     : Value::Double(out[i].score)});
-    }
-    return table;
+    std::vector<ActorId> actors(proj->actors.begin(), proj->actors.end());
+    return TopScored(ctx, score, actors, limit, degree_measure, std::move(table));
   });
 }
 

@@ -907,10 +907,24 @@ class Executor {
     const bool from_is_source = plan_.counts->from_is_source;
     const NodeInfo& source_node = plan_.nodes[from_is_source ? rel.from_node : rel.to_node];
     const NodeInfo& target_node = plan_.nodes[from_is_source ? rel.to_node : rel.from_node];
+    // Nothing groups or filters by actor: one total per relation will do.
+    const CountPlan& cp = *plan_.counts;
+    if (!cp.group_from && !cp.group_to &&
+        std::find(cp.agg_kind.begin(), cp.agg_kind.end(), 2) == cp.agg_kind.end() &&
+        !source_node.candidates && !source_node.type && !target_node.candidates &&
+        !target_node.type) {
+      int64_t total = 0;
+      for (uint32_t r = 0; r < topo.num_relations(); ++r) {
+        if (!wanted || r == *wanted) total += topo.RelationEvents(r, !rel.include_negated);
+      }
+      if (total != 0) visit(PairCount{0, relation.value_or(0), 0, total});
+      return;
+    }
     // Visits the links of v in one direction; false once the visitor stops.
     auto links_of = [&](uint32_t v, bool out) {
-      for (const TopologyLink& l : out ? topo.Out(v) : topo.In(v)) {
-        if (wanted && l.relation != *wanted) continue;
+      std::span<const TopologyLink> links = out ? topo.Out(v) : topo.In(v);
+      if (wanted) links = Topology::RelationRange(links, *wanted, *wanted);
+      for (const TopologyLink& l : links) {
         const int64_t n = rel.include_negated ? l.events : l.asserted;
         if (n == 0) continue;
         const ActorId self = topo.actor(v), other = topo.actor(l.other);

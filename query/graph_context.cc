@@ -385,6 +385,25 @@ Result<std::pair<int64_t, int64_t>> GraphContext::Degree(ActorId id) {
   return std::pair<int64_t, int64_t>{topo->OutDegree(*v), topo->InDegree(*v)};
 }
 
+Status ForEachLinkSpan(const Topology& topo, uint32_t v, Direction direction,
+                       const std::vector<RelationId>& relations,
+                       const std::function<Status(std::span<const TopologyLink>, bool)>& fn) {
+  for (const bool out : {true, false}) {
+    if (out ? direction == Direction::kIn : direction == Direction::kOut) continue;
+    const std::span<const TopologyLink> all = out ? topo.Out(v) : topo.In(v);
+    if (relations.empty()) {
+      KG_RETURN_IF_ERROR(fn(all, out));
+      continue;
+    }
+    for (RelationId r : relations) {
+      if (auto idx = topo.RelationIndexOf(r)) {
+        KG_RETURN_IF_ERROR(fn(Topology::RelationRange(all, *idx, *idx), out));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status ForEachFilteredHop(GraphContext& ctx, ActorId from, Direction direction,
                           const EdgeFilter& filter, const std::function<Status(const Hop&)>& visit,
                           const bool* stop) {
@@ -404,45 +423,26 @@ Status ForEachFilteredHop(GraphContext& ctx, ActorId from, Direction direction,
   }
   const auto v = topo->IndexOf(from);
   if (!v) return Status::Ok();
-  // Same order as the index scans: out-links, then in-links; per relation of
-  // the filter in its order (all relations: relation, then other actor).
-  std::vector<std::pair<uint32_t, uint32_t>> relation_ranges;  // [first, last] relation numbers.
-  if (filter.relations.empty()) {
-    relation_ranges.emplace_back(0, UINT32_MAX);
-  } else {
-    for (RelationId r : filter.relations) {
-      if (auto idx = topo->RelationIndexOf(r)) relation_ranges.emplace_back(*idx, *idx);
-    }
-  }
-  for (const bool out : {true, false}) {
-    if (out ? direction == Direction::kIn : direction == Direction::kOut) continue;
-    const std::span<const TopologyLink> links = out ? topo->Out(*v) : topo->In(*v);
-    for (const auto& [first, last] : relation_ranges) {
-      auto begin = links.begin();
-      auto end = links.end();
-      if (first != 0 || last != UINT32_MAX) {
-        begin = std::lower_bound(links.begin(), links.end(), first,
-                                 [](const TopologyLink& l, uint32_t r) { return l.relation < r; });
-        end = std::upper_bound(begin, links.end(), last,
-                               [](uint32_t r, const TopologyLink& l) { return r < l.relation; });
-      }
-      KG_RETURN_IF_ERROR(ctx.budget().Charge(static_cast<uint64_t>(end - begin)));
-      for (auto it = begin; it != end; ++it) {
-        const int64_t events = filter.include_negated ? it->events : it->asserted;
-        if (events == 0) continue;
-        Hop h;
-        h.from = from;
-        h.to = topo->actor(it->other);
-        h.source = out ? from : h.to;
-        h.target = out ? h.to : from;
-        h.relation = topo->relation(it->relation);
-        h.events = events;
-        KG_RETURN_IF_ERROR(visit(h));
-        if (stop != nullptr && *stop) return Status::Ok();
-      }
-    }
-  }
-  return Status::Ok();
+  return ForEachLinkSpan(*topo, *v, direction, filter.relations,
+                         [&](std::span<const TopologyLink> links, bool out) -> Status {
+                           if (stop != nullptr && *stop)
+                             return Status::Ok();  // Skips the remaining lists.
+                           KG_RETURN_IF_ERROR(ctx.budget().Charge(links.size()));
+                           for (const TopologyLink& l : links) {
+                             const int64_t events = filter.include_negated ? l.events : l.asserted;
+                             if (events == 0) continue;
+                             Hop h;
+                             h.from = from;
+                             h.to = topo->actor(l.other);
+                             h.source = out ? from : h.to;
+                             h.target = out ? h.to : from;
+                             h.relation = topo->relation(l.relation);
+                             h.events = events;
+                             KG_RETURN_IF_ERROR(visit(h));
+                             if (stop != nullptr && *stop) return Status::Ok();
+                           }
+                           return Status::Ok();
+                         });
 }
 
 }  // namespace kg::query

@@ -184,6 +184,13 @@ struct Hop {
   int64_t events = 0;
 };
 
+// Calls fn(links, out) for the link lists of topology actor v in `direction`
+// restricted to `relations` (all when empty), in the order the edge-index
+// walk of ForEachHop visits them: out-links first, then per relation.
+Status ForEachLinkSpan(const Topology& topo, uint32_t v, Direction direction,
+                       const std::vector<RelationId>& relations,
+                       const std::function<Status(std::span<const TopologyLink>, bool)>& fn);
+
 // ForEachHop over the edges `filter` accepts, from the topology when it is
 // current and covers the filter (no first_event or first_date then), else
 // from the edge indexes. Charges one unit of work per link or edge read.

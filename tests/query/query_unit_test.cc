@@ -321,18 +321,38 @@ TEST_F(QueryStoreTest, TopologyCountPlanMatchesEdgeScans) {
 }
 
 TEST_F(QueryStoreTest, NeighbourCountsMatchTheRows) {
-  NeighborOptions rows;
-  rows.hops = 2;
-  NeighborOptions counts = rows;
-  counts.count_only = true;
-  auto full = Neighbors(*reader_, "Russia", rows, QueryOptions());
-  auto summary = Neighbors(*reader_, "Russia", counts, QueryOptions());
-  ASSERT_TRUE(full.ok() && summary.ok());
-  ASSERT_EQ(summary->columns, (std::vector<std::string>{"hops", "actors"}));
-  int64_t total = 0;
-  for (const auto& row : summary->rows) total += row[1].AsInt();
-  EXPECT_EQ(total, static_cast<int64_t>(full->rows.size()));
-  EXPECT_GT(total, 0);
+  ASSERT_TRUE(*store_->RefreshTopology());
+  auto with_topology = store_->NewReader();
+  QueryOptions indexes;
+  indexes.use_topology = false;
+  for (Direction direction : {Direction::kOut, Direction::kIn, Direction::kBoth}) {
+    for (const std::vector<std::string>& relations :
+         {std::vector<std::string>{}, std::vector<std::string>{"accuse", "fight"}}) {
+      NeighborOptions rows;
+      rows.hops = 2;
+      rows.direction = direction;
+      rows.filter.relations = relations;
+      NeighborOptions counts = rows;
+      counts.count_only = true;
+      auto full = Neighbors(*with_topology, "Russia", rows, indexes);
+      ASSERT_TRUE(full.ok()) << full.status().ToString();
+      std::map<int64_t, int64_t> per_ring;
+      for (const auto& row : full->rows) ++per_ring[row[2].AsInt()];
+      for (const QueryOptions& options : {indexes, QueryOptions()}) {
+        auto summary = Neighbors(*with_topology, "Russia", counts, options);
+        ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+        ASSERT_EQ(summary->columns, (std::vector<std::string>{"hops", "actors"}));
+        std::map<int64_t, int64_t> got;
+        for (const auto& row : summary->rows) got[row[0].AsInt()] = row[1].AsInt();
+        EXPECT_EQ(got, per_ring) << "direction " << static_cast<int>(direction) << ", "
+                                 << relations.size() << " relations, topology "
+                                 << options.use_topology;
+      }
+      if (relations.empty() && direction == Direction::kBoth) {
+        EXPECT_FALSE(per_ring.empty());
+      }
+    }
+  }
 }
 
 TEST_F(QueryStoreTest, PairCountPlanOnlyWhenTheIndexHoldsTheAnswer) {
