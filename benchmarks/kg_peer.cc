@@ -316,7 +316,7 @@ int main(int argc, char** argv) {
   w.Key("actors_loaded");
   w.Int64(totals.actors);
   w.Key("sp_algo");
-  w.String("kg FindPaths (BFS over the edge indexes)");
+  w.String("kg FindPaths (bidirectional BFS over the topology)");
   w.Key("timings");
   w.StartObject();
   for (const auto& [name, t] : timings) {

@@ -643,10 +643,8 @@ class RocksGraphStore final : public GraphStore {
       }
       KG_ASSIGN_OR_RETURN(std::optional<codec::TopologyMeta> old, ReadTopologyMeta(*h_, ro));
       if (old && old->generation == static_cast<uint64_t>(generation)) return false;
-      KG_ASSIGN_OR_RETURN(std::vector<TopologyTriple> triples, ReadTriples(ro));
       KG_ASSIGN_OR_RETURN(std::unique_ptr<Topology> topology,
-                          Topology::FromTriples(triples, static_cast<uint64_t>(generation)));
-      std::vector<TopologyTriple>().swap(triples);
+                          BuildTopology(ro, static_cast<uint64_t>(generation)));
       const std::string bytes = codec::EncodeTopology(topology->csr());
       topology.reset();
       rocksdb::WriteBatch batch;
@@ -676,28 +674,35 @@ class RocksGraphStore final : public GraphStore {
   }
 
  private:
-  // Distinct (source, relation, target) triples with their event counts, in
-  // edges_out order, from a key-only scan of that index.
-  Result<std::vector<TopologyTriple>> ReadTriples(const rocksdb::ReadOptions& ro) {
-    std::vector<TopologyTriple> triples;
+  // The topology of the snapshot `ro` reads: actor and relation ids from
+  // their column families' keys, then one key-only pass over edges_out.
+  Result<std::unique_ptr<Topology>> BuildTopology(const rocksdb::ReadOptions& ro,
+                                                  uint64_t generation) {
+    auto ids_of = [&](Cf cf, std::vector<uint64_t>* ids) -> Status {
+      std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[cf]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (it->key().size() != 8) return Status::Corruption("actor or relation key of wrong size");
+        ids->push_back(codec::DecodeFixed64BE(it->key().data()));
+      }
+      return FromRocks(it->status(), "reading ids for the topology");
+    };
+    std::vector<ActorId> actors;
+    std::vector<RelationId> relations;
+    KG_RETURN_IF_ERROR(ids_of(kActors, &actors));
+    KG_RETURN_IF_ERROR(ids_of(kRelations, &relations));
+    TopologyBuilder builder(std::move(actors), std::move(relations), generation);
     std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[kEdgesOut]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const rocksdb::Slice key = it->key();
       if (key.size() != codec::kEdgeKeySize) return Status::Corruption("edge key of wrong size");
-      const ActorId source = codec::DecodeFixed64BE(key.data());
-      const RelationId relation = codec::DecodeFixed64BE(key.data() + 8);
-      const ActorId target = codec::DecodeFixed64BE(key.data() + 16);
       bool negated = false;
       KG_RETURN_IF_ERROR(codec::PeekEdgeNegated(it->value().ToStringView(), &negated));
-      if (triples.empty() || triples.back().source != source ||
-          triples.back().relation != relation || triples.back().target != target) {
-        triples.push_back(TopologyTriple{source, relation, target, 0, 0});
-      }
-      ++triples.back().events;
-      if (!negated) ++triples.back().asserted;
+      KG_RETURN_IF_ERROR(builder.AddEvent(codec::DecodeFixed64BE(key.data()),
+                                          codec::DecodeFixed64BE(key.data() + 8),
+                                          codec::DecodeFixed64BE(key.data() + 16), negated));
     }
     KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading edges for the topology"));
-    return triples;
+    return builder.Finish();
   }
 
   Result<std::optional<codec::DocRecord>> ReadDoc(DocKey doc, std::string_view doc_id) {
@@ -820,6 +825,9 @@ rocksdb::ColumnFamilyOptions CfOptionsFor(std::string_view name,
   if (name == codec::kCountsCf) {
     cf.merge_operator = std::make_shared<CounterAddOperator>();
   }
+  // Arrays of ids and counts in 4 MiB values: compressing them costs more
+  // CPU on every load than the space it saves.
+  if (name == codec::kTopologyCf) cf.compression = rocksdb::kNoCompression;
   return cf;
 }
 

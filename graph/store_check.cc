@@ -441,19 +441,21 @@ class Checker {
     auto stored = reader_.GetTopology();
     if (!stored.ok()) return Absorb(stored.status(), "topology");
     if (*stored == nullptr) return Status::Ok();
-    std::vector<TopologyTriple> triples;
+    std::vector<ActorId> actors;
+    for (const ActorRecord& a : actors_) actors.push_back(a.id);
+    std::sort(actors.begin(), actors.end());
+    std::vector<RelationId> relations;
+    for (const auto& [id, name] : relation_names_) relations.push_back(id);
+    TopologyBuilder builder(std::move(actors), std::move(relations), (*stored)->generation());
+    Status added;
     EdgeScanSpec all;
     all.decode_value = false;
     KG_RETURN_IF_ERROR(reader_.ScanEdges(all, [&](const EdgeEntry& e) {
-      if (triples.empty() || triples.back().source != e.source ||
-          triples.back().relation != e.relation || triples.back().target != e.target) {
-        triples.push_back(TopologyTriple{e.source, e.relation, e.target, 0, 0});
-      }
-      ++triples.back().events;
-      if (!e.negated) ++triples.back().asserted;
-      return true;
+      added = builder.AddEvent(e.source, e.relation, e.target, e.negated);
+      return added.ok();
     }));
-    auto rebuilt = Topology::FromTriples(triples, (*stored)->generation());
+    if (!added.ok()) return Absorb(added, "topology");
+    auto rebuilt = builder.Finish();
     if (!rebuilt.ok()) return Absorb(rebuilt.status(), "topology");
     report_.topology_links = (*stored)->num_links();
     if (!((*rebuilt)->csr() == (*stored)->csr())) {

@@ -14,30 +14,19 @@ size_t SlotOf(ActorId id, size_t mask) {
 
 Result<std::unique_ptr<Topology>> Topology::FromTriples(const std::vector<TopologyTriple>& triples,
                                                         uint64_t generation) {
-  TopologyCsr csr;
-  csr.generation = generation;
-  csr.actors.reserve(triples.size() / 4 + 1);
+  std::vector<ActorId> actors;
+  std::vector<RelationId> relations;
+  actors.reserve(triples.size() * 2);
   for (const TopologyTriple& t : triples) {
-    csr.actors.push_back(t.source);
-    csr.actors.push_back(t.target);
-    if (csr.relations.empty() || csr.relations.back() != t.relation) {
-      csr.relations.push_back(t.relation);
-    }
+    actors.push_back(t.source);
+    actors.push_back(t.target);
+    if (relations.empty() || relations.back() != t.relation) relations.push_back(t.relation);
   }
-  std::sort(csr.actors.begin(), csr.actors.end());
-  csr.actors.erase(std::unique(csr.actors.begin(), csr.actors.end()), csr.actors.end());
-  std::sort(csr.relations.begin(), csr.relations.end());
-  csr.relations.erase(std::unique(csr.relations.begin(), csr.relations.end()), csr.relations.end());
-  if (triples.size() >= UINT32_MAX || csr.actors.size() >= UINT32_MAX) {
-    return Status::ResourceExhausted("graph too large for a topology (over 2^32 links)");
-  }
-  auto index_of = [](const auto& sorted, uint64_t id) {
-    return static_cast<uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), id) -
-                                 sorted.begin());
-  };
-  csr.out_offsets.assign(csr.actors.size() + 1, 0);
-  csr.out_links.reserve(triples.size());
-  uint32_t v = 0;
+  std::sort(actors.begin(), actors.end());
+  actors.erase(std::unique(actors.begin(), actors.end()), actors.end());
+  std::sort(relations.begin(), relations.end());
+  relations.erase(std::unique(relations.begin(), relations.end()), relations.end());
+  TopologyBuilder builder(std::move(actors), std::move(relations), generation);
   for (size_t i = 0; i < triples.size(); ++i) {
     const TopologyTriple& t = triples[i];
     if (i > 0) {
@@ -46,13 +35,84 @@ Result<std::unique_ptr<Topology>> Topology::FromTriples(const std::vector<Topolo
         return Status::InvalidArgument("topology triples are not sorted and distinct");
       }
     }
-    // Sources arrive in id order, like the actor numbers.
-    while (csr.actors[v] != t.source) csr.out_offsets[++v] = static_cast<uint32_t>(i);
-    csr.out_links.push_back(TopologyLink{
-        index_of(csr.actors, t.target), index_of(csr.relations, t.relation), t.events, t.asserted});
+    for (uint32_t k = 0; k < t.events; ++k) {
+      KG_RETURN_IF_ERROR(builder.AddEvent(t.source, t.relation, t.target, k >= t.asserted));
+    }
   }
-  while (v < csr.actors.size()) csr.out_offsets[++v] = static_cast<uint32_t>(triples.size());
-  return FromCsr(std::move(csr));
+  return builder.Finish();
+}
+
+TopologyBuilder::TopologyBuilder(std::vector<ActorId> actors, std::vector<RelationId> relations,
+                                 uint64_t generation)
+    : topology_(new Topology()) {
+  TopologyCsr& csr = topology_->csr_;
+  csr.generation = generation;
+  csr.actors = std::move(actors);
+  csr.relations = std::move(relations);
+  csr.out_offsets.assign(csr.actors.size() + 1, 0);
+  topology_->BuildIndex();
+}
+
+Status TopologyBuilder::AddEvent(ActorId source, RelationId relation, ActorId target,
+                                 bool negated) {
+  if (has_run_ && source == run_source_ && relation == run_relation_ && target == run_target_) {
+    ++run_events_;
+    if (!negated) ++run_asserted_;
+    return Status::Ok();
+  }
+  if (has_run_ &&
+      std::tie(source, relation, target) < std::tie(run_source_, run_relation_, run_target_)) {
+    return Status::InvalidArgument("topology events are not in edges_out order");
+  }
+  KG_RETURN_IF_ERROR(CloseRun());
+  if (!has_run_ || source != run_source_) {
+    const auto v = topology_->IndexOf(source);
+    if (!v) return Status::Corruption("an edge's source has no actor record; run kg check");
+    source_index_ = *v;
+  }
+  has_run_ = true;
+  run_source_ = source;
+  run_relation_ = relation;
+  run_target_ = target;
+  run_events_ = 1;
+  run_asserted_ = negated ? 0 : 1;
+  return Status::Ok();
+}
+
+Status TopologyBuilder::CloseRun() {
+  if (!has_run_) return Status::Ok();
+  TopologyCsr& csr = topology_->csr_;
+  const auto target = topology_->IndexOf(run_target_);
+  const auto relation = topology_->RelationIndexOf(run_relation_);
+  if (!target) return Status::Corruption("an edge's target has no actor record; run kg check");
+  if (!relation) return Status::Corruption("an edge's relation has no record; run kg check");
+  if (csr.out_links.size() >= UINT32_MAX) {
+    return Status::ResourceExhausted("graph too large for a topology (over 2^32 links)");
+  }
+  // Actors up to the source start here (empty lists for those skipped).
+  while (next_offset_ <= source_index_) {
+    csr.out_offsets[next_offset_++] = static_cast<uint32_t>(csr.out_links.size());
+  }
+  csr.out_links.push_back(TopologyLink{*target, *relation, run_events_, run_asserted_});
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Topology>> TopologyBuilder::Finish() {
+  KG_RETURN_IF_ERROR(CloseRun());
+  TopologyCsr& csr = topology_->csr_;
+  for (size_t i = 1; i < csr.actors.size(); ++i) {
+    if (csr.actors[i - 1] >= csr.actors[i]) return Status::InvalidArgument("actors not sorted");
+  }
+  for (size_t i = 1; i < csr.relations.size(); ++i) {
+    if (csr.relations[i - 1] >= csr.relations[i]) {
+      return Status::InvalidArgument("relations not sorted");
+    }
+  }
+  while (next_offset_ <= csr.actors.size()) {
+    csr.out_offsets[next_offset_++] = static_cast<uint32_t>(csr.out_links.size());
+  }
+  topology_->Derive();
+  return std::move(topology_);
 }
 
 Result<std::unique_ptr<Topology>> Topology::FromCsr(TopologyCsr csr) {
@@ -79,6 +139,7 @@ Result<std::unique_ptr<Topology>> Topology::FromCsr(TopologyCsr csr) {
   }
   std::unique_ptr<Topology> t(new Topology());
   t->csr_ = std::move(csr);
+  t->BuildIndex();
   t->Derive();
   return t;
 }
@@ -118,13 +179,17 @@ void Topology::Derive() {
     }
     active.resize(kept);
   }
+}
+
+void Topology::BuildIndex() {
+  const size_t n = csr_.actors.size();
   size_t cap = 16;
   while (cap < n * 2) cap <<= 1;
-  slots_.assign(cap, 0);
+  slots_.assign(cap, Slot());
   for (uint32_t v = 0; v < n; ++v) {
     size_t i = SlotOf(csr_.actors[v], cap - 1);
-    while (slots_[i] != 0) i = (i + 1) & (cap - 1);
-    slots_[i] = v + 1;
+    while (slots_[i].number_plus_one != 0) i = (i + 1) & (cap - 1);
+    slots_[i] = Slot{csr_.actors[v], v + 1};
   }
 }
 
@@ -139,8 +204,8 @@ std::span<const TopologyLink> Topology::RelationRange(std::span<const TopologyLi
 
 std::optional<uint32_t> Topology::IndexOf(ActorId id) const {
   const size_t mask = slots_.size() - 1;
-  for (size_t i = SlotOf(id, mask); slots_[i] != 0; i = (i + 1) & mask) {
-    if (csr_.actors[slots_[i] - 1] == id) return slots_[i] - 1;
+  for (size_t i = SlotOf(id, mask); slots_[i].number_plus_one != 0; i = (i + 1) & mask) {
+    if (slots_[i].id == id) return slots_[i].number_plus_one - 1;
   }
   return std::nullopt;
 }
@@ -153,8 +218,8 @@ std::optional<uint32_t> Topology::RelationIndexOf(RelationId id) const {
 
 size_t Topology::MemoryBytes() const {
   return csr_.actors.capacity() * sizeof(ActorId) + csr_.relations.capacity() * sizeof(RelationId) +
-         (csr_.out_offsets.capacity() + in_offsets_.capacity() + slots_.capacity()) *
-             sizeof(uint32_t) +
+         (csr_.out_offsets.capacity() + in_offsets_.capacity()) * sizeof(uint32_t) +
+         slots_.capacity() * sizeof(Slot) +
          (csr_.out_links.capacity() + in_links_.capacity()) * sizeof(TopologyLink) +
          (out_degree_.capacity() + in_degree_.capacity()) * sizeof(int64_t);
 }

@@ -56,11 +56,14 @@ struct TopologyCsr {
   bool operator==(const TopologyCsr&) const = default;
 };
 
+class TopologyBuilder;
+
 class Topology {
  public:
   // Builds from triples sorted by (source, relation, target) without
-  // duplicates (the order of the edges_out index). `generation` is the store
-  // generation the triples were read at.
+  // duplicates (the order of the edges_out index), over the actors and
+  // relations they mention. `generation` is the store generation the
+  // triples were read at.
   static Result<std::unique_ptr<Topology>> FromTriples(const std::vector<TopologyTriple>& triples,
                                                        uint64_t generation);
   // Validates a decoded CSR (kCorruption when inconsistent) and derives the rest.
@@ -68,11 +71,11 @@ class Topology {
   const TopologyCsr& csr() const { return csr_; }
 
   uint64_t generation() const { return csr_.generation; }
-  // Actors with at least one link, numbered 0..n-1 in actor id order.
+  // Actors, numbered 0..n-1 in actor id order (some may have no link).
   uint32_t num_actors() const { return static_cast<uint32_t>(csr_.actors.size()); }
   ActorId actor(uint32_t v) const { return csr_.actors[v]; }
   std::optional<uint32_t> IndexOf(ActorId id) const;
-  // Relations with at least one link, numbered in relation id order.
+  // Relations, numbered in relation id order.
   uint32_t num_relations() const { return static_cast<uint32_t>(csr_.relations.size()); }
   RelationId relation(uint32_t r) const { return csr_.relations[r]; }
   std::optional<uint32_t> RelationIndexOf(RelationId id) const;
@@ -102,8 +105,11 @@ class Topology {
   size_t MemoryBytes() const;
 
  private:
+  friend class TopologyBuilder;
   Topology() = default;
-  // Derives the in-links, degrees and id index from the out CSR.
+  // The actor id -> number index.
+  void BuildIndex();
+  // Derives the in-links and degrees from the out CSR.
   void Derive();
 
   TopologyCsr csr_;
@@ -111,7 +117,38 @@ class Topology {
   std::vector<TopologyLink> in_links_;
   std::vector<int64_t> out_degree_, in_degree_;
   std::vector<int64_t> relation_events_, relation_asserted_;
-  std::vector<uint32_t> slots_;  // Open-addressing index: actor id -> number + 1.
+  // Open-addressing index: actor id -> number + 1 (0: empty). The id sits in
+  // the slot so that a lookup touches one cache line.
+  struct Slot {
+    ActorId id = 0;
+    uint32_t number_plus_one = 0;
+  };
+  std::vector<Slot> slots_;
+};
+
+// Streams events in edges_out order (source, relation, target, ...) into a
+// topology over a known universe of actors and relations, one link per run
+// of equal triples: no intermediate triple list, one hash lookup per triple.
+class TopologyBuilder {
+ public:
+  // `actors` and `relations`: sorted, distinct; every event must use them.
+  TopologyBuilder(std::vector<ActorId> actors, std::vector<RelationId> relations,
+                  uint64_t generation);
+  // kInvalidArgument when out of edges_out order; kCorruption when an actor
+  // or relation is outside the universe.
+  Status AddEvent(ActorId source, RelationId relation, ActorId target, bool negated);
+  Result<std::unique_ptr<Topology>> Finish();
+
+ private:
+  Status CloseRun();
+
+  std::unique_ptr<Topology> topology_;
+  bool has_run_ = false;
+  ActorId run_source_ = 0, run_target_ = 0;
+  RelationId run_relation_ = 0;
+  uint32_t run_events_ = 0, run_asserted_ = 0;
+  uint32_t source_index_ = 0;  // Dense number of run_source_.
+  uint32_t next_offset_ = 0;   // Actors before it have their out_offsets set.
 };
 
 }  // namespace kg
