@@ -31,8 +31,10 @@ struct VerbGroup {
   // Reported speech, for cue verbs.
   bool cue = false;      // A speech cue in the verb dictionary.
   bool reports = false;  // Yields an attribution: a cue, or a verbal act with a speaker.
-  bool pseudo = false;   // A cue without a verb ("according to", ":"): no event, no triple.
-  int speaker = -1;      // Mention index of the speaker, if an actor.
+  bool unasserted =
+      false;            // Negated or asked ("did not say", "do you think"): no speaker for content.
+  bool pseudo = false;  // A cue without a verb ("according to", ":"): no event, no triple.
+  int speaker = -1;     // Mention index of the speaker, if an actor.
   uint32_t speaker_first = 0, speaker_last = 0;  // Speaker tokens (any NP).
   uint32_t content_first = 0, content_last = 0;  // Reported content tokens.
 };
@@ -130,6 +132,7 @@ class DocumentExtraction {
       for (uint32_t t = mentions_[m].first; t < mentions_[m].last; ++t)
         mention_at_[t] = static_cast<int>(m);
     }
+    MarkQuotedTokens();
     ResolveShortNames();
     for (uint32_t s = 0; s < doc_.sentences.size(); ++s) {
       if (doc_.sentences[s].skipped) continue;
@@ -140,6 +143,25 @@ class DocumentExtraction {
   }
 
  private:
+  // Tokens inside a direct quotation of their paragraph (quotes left open at
+  // a paragraph end close there, as in multi-paragraph quotes).
+  void MarkQuotedTokens() {
+    quoted_.assign(doc_.tokens.size(), false);
+    bool in_double = false, in_single = false;
+    uint32_t paragraph = 0;
+    for (const Sentence& sent : doc_.sentences) {
+      if (sent.paragraph != paragraph) in_double = in_single = false;
+      paragraph = sent.paragraph;
+      for (uint32_t t = sent.first_token; t < sent.last_token; ++t) {
+        const Token& u = doc_.tokens[t];
+        const bool single = u.norm == "'";
+        if (u.Has(kOpenQuote)) (single ? in_single : in_double) = true;
+        quoted_[t] = in_double || in_single;
+        if (u.Has(kCloseQuote)) (single ? in_single : in_double) = false;
+      }
+    }
+  }
+
   // ---- Mentions and coreference ----
 
   int Resolved(int m) const {
@@ -1028,9 +1050,10 @@ class DocumentExtraction {
       if (!g.cue && g.verb != nullptr && IsVerbalAct(g.verb) && !g.passive && !g.participle) {
         g.reports = !g.subjects.empty() || g.first > sent.first_token;
       }
-      // Denied or asked speech is not an attribution ("I never said that",
-      // "Do you think...?").
-      if (g.reports && g.lemma != "deny" && (g.negated || question)) g.reports = false;
+      // Denied or asked speech ("I never said that", "Do you think...?") is
+      // still an attribution cue, but its content is not the speaker's claim.
+      if (g.reports && g.lemma != "deny" && g.negated) g.unasserted = true;
+      if (g.reports && question) g.reports = false;
       if (g.reports) FindSpeechContent(&g, groups);
       if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0)
         g.reports = false;
@@ -1052,10 +1075,11 @@ class DocumentExtraction {
     for (size_t i = 0; i < groups.size(); ++i) {
       const VerbGroup& g = groups[i];
       if (!g.reports) continue;
-      for (uint32_t t = std::max(g.content_first, sent.first_token); t < g.content_last; ++t) {
+      for (uint32_t t = std::max(g.content_first, sent.first_token);
+           !g.unasserted && t < g.content_last; ++t) {
         speaker_group_at[t - sent.first_token] = static_cast<int>(i);
       }
-      if (g.content_last > g.content_first && g.content_first < sent.first_token &&
+      if (!g.unasserted && g.content_last > g.content_first && g.content_first < sent.first_token &&
           g.speaker >= 0 && IsResolvedActor(g.speaker)) {
         // Content in the previous sentence: attribute its events now.
         for (PendingEvent& pe : pending_) {
@@ -1064,6 +1088,9 @@ class DocumentExtraction {
           }
         }
       }
+      // A cue inside a direct quotation is part of the quoted speaker's words,
+      // nested in the attribution of the quote; it is not listed on its own.
+      if (quoted_[g.first]) continue;
       Attribution a;
       if (g.speaker >= 0) {
         int r = Resolved(g.speaker);
@@ -1468,6 +1495,7 @@ class DocumentExtraction {
   const std::function<const VerbEntry*(const Token&)>& find_nominal_;
   bool open_triples_ = false;
   std::vector<int> mention_at_;
+  std::vector<bool> quoted_;  // Per token: inside a direct quotation.
   std::set<int> subject_mentions_;
   std::vector<PendingEvent> pending_;
 };

@@ -1,0 +1,79 @@
+// Attribution cues (the Attribution records of an Extraction): which words
+// are cues, where their spans sit and who the speaker is. Sentences written
+// for these tests by the kg team.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "ingest/extraction_json.h"
+#include "ingest/pipeline.h"
+
+namespace kg {
+namespace {
+
+class AttributionTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto p = Pipeline::Create(PipelineOptions{});
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    pipeline_ = std::move(p).value().release();
+  }
+  static void TearDownTestSuite() { delete pipeline_; }
+
+  Extraction Run(const std::string& text) {
+    Article a;
+    a.id = "t";
+    a.text = text;
+    Extraction x;
+    Status s = pipeline_->Process(a, &x);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return x;
+  }
+
+  // The attribution whose cue span covers the first occurrence of `cue` in
+  // `text` (ASCII text, so code points are bytes), or nullptr.
+  static const Attribution* CueAt(const Extraction& x, const std::string& text,
+                                  const std::string& cue) {
+    size_t at = text.find(cue);
+    if (at == std::string::npos) return nullptr;
+    for (const Attribution& a : x.attributions) {
+      if (a.cue_begin < at + cue.size() && at < a.cue_end) return &a;
+    }
+    return nullptr;
+  }
+
+  static std::string SpeakerText(const std::string& text, const Attribution& a) {
+    return text.substr(a.speaker_begin, a.speaker_end - a.speaker_begin);
+  }
+
+  static Pipeline* pipeline_;
+};
+Pipeline* AttributionTest::pipeline_ = nullptr;
+
+TEST_F(AttributionTest, NegatedSpeechIsACueButNotTheSpeakersClaim) {
+  const std::string text =
+      "The mayor did not say whether the city would raise taxes. "
+      "The union leader never claimed that Russia had shelled the port.";
+  Extraction x = Run(text);
+  const Attribution* say = CueAt(x, text, "say");
+  ASSERT_NE(say, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *say), "The mayor");
+  EXPECT_NE(CueAt(x, text, "claimed"), nullptr) << ExtractionToJson(x);
+  for (const Event& e : x.events) EXPECT_FALSE(e.attributed_to.has_value()) << e.relation;
+}
+
+TEST_F(AttributionTest, QuestionsAndCuesInsideQuotationsAreNotListed) {
+  const std::string text =
+      "Do you think the talks will fail? "
+      "\"People know what we stand for, and they believe us,\" the senator said.";
+  Extraction x = Run(text);
+  EXPECT_EQ(CueAt(x, text, "think"), nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(CueAt(x, text, "know"), nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(CueAt(x, text, "believe"), nullptr) << ExtractionToJson(x);
+  const Attribution* said = CueAt(x, text, "said");
+  ASSERT_NE(said, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *said), "the senator");
+}
+
+}  // namespace
+}  // namespace kg
