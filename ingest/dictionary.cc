@@ -250,6 +250,7 @@ constexpr std::pair<std::string_view, VerbFlag> kFlagNames[] = {
     {"symmetric", kVerbSymmetric},
     {"passive_ok", kVerbPassiveOk},
     {"pejorative", kVerbPejorative},
+    {"stance", kVerbStance},
 };
 }  // namespace
 
@@ -270,7 +271,7 @@ Result<uint32_t> ParseVerbFlags(std::string_view text) {
     if (!found) {
       return Status::InvalidArgument("unknown flag '" + name +
                                      "' (expected cue, accusatory, control, nominal, symmetric, "
-                                     "passive_ok, pejorative or -)");
+                                     "passive_ok, pejorative, stance or -)");
     }
   }
   return flags;

@@ -31,8 +31,9 @@ struct VerbGroup {
   // Reported speech, for cue verbs.
   bool cue = false;      // A speech cue in the verb dictionary.
   bool reports = false;  // Yields an attribution: a cue, or a verbal act with a speaker.
-  bool unasserted =
-      false;            // Negated or asked ("did not say", "do you think"): no speaker for content.
+  // Events in the content are the speaker's claims: not for negated speech
+  // ("did not say") or stances, whose content is what they are about.
+  bool owns_content = true;
   bool pseudo = false;  // A cue without a verb ("according to", ":"): no event, no triple.
   int speaker = -1;     // Mention index of the speaker, if an actor.
   uint32_t speaker_first = 0, speaker_last = 0;  // Speaker tokens (any NP).
@@ -265,7 +266,10 @@ class DocumentExtraction {
       }
       // Inside reported content: the speaker, when compatible.
       for (const VerbGroup& g : groups) {
-        if (!g.reports || g.speaker < 0 || t < g.content_first || t >= g.content_last) continue;
+        if (!g.reports || !g.owns_content || g.speaker < 0 || t < g.content_first ||
+            t >= g.content_last) {
+          continue;
+        }
         int sp = Resolved(g.speaker);
         if (sp >= 0 && sp != m && Compatible(pm, mentions_[sp])) {
           pm.antecedent = sp;
@@ -467,8 +471,10 @@ class DocumentExtraction {
     return groups;
   }
 
-  // Present and past forms of common speech verbs, with their lemma.
-  static std::string_view SpeechVerbLemma(std::string_view form) {
+  // Present and past forms of common speech verbs, with their lemma; also a
+  // past form of any cue or stance verb the tagger did not know ("joked",
+  // "tweeted" read as nouns).
+  std::string SpeechVerbLemma(std::string_view form) const {
     static const std::pair<std::string_view, std::string_view> kForms[] = {
         {"say", "say"},          {"says", "say"},      {"said", "say"},
         {"think", "think"},      {"thinks", "think"},  {"believe", "believe"},
@@ -479,7 +485,14 @@ class DocumentExtraction {
         {"fear", "fear"},        {"fears", "fear"},    {"hope", "hope"},
         {"hopes", "hope"},       {"expect", "expect"}, {"expects", "expect"}};
     for (const auto& [f, lemma] : kForms) {
-      if (f == form) return lemma;
+      if (f == form) return std::string(lemma);
+    }
+    if (form.size() > 4 && form.substr(form.size() - 2) == "ed") {
+      for (size_t cut : {1, 2}) {
+        std::string base(form.substr(0, form.size() - cut));
+        const VerbEntry* v = find_verb_by_lemma_(base);
+        if (v != nullptr && (v->Has(kVerbCue) || v->Has(kVerbStance))) return base;
+      }
     }
     return {};
   }
@@ -818,24 +831,31 @@ class DocumentExtraction {
         int j = static_cast<int>(g->first) - 1;
         const int floor = static_cast<int>(sent.first_token);
         while (j >= floor && doc_.tokens[j].pos == Pos::kRB) --j;
-        if (j >= floor + 1 && IsProperNoun(doc_.tokens[j].pos) &&
-            (doc_.tokens[j - 1].lower == "on" || doc_.tokens[j - 1].lower == "in")) {
-          j -= 2;  // "Smith on Tuesday said".
-        }
-        if (j >= floor && doc_.tokens[j].lower == ",") {
-          int p = j - 1;
-          while (p >= floor && j - p < 12 && doc_.tokens[p].lower != "," &&
-                 !IsVerb(doc_.tokens[p].pos))
-            --p;
-          if (p >= floor && doc_.tokens[p].lower == ",") j = p - 1;
-        }
-        int end = j + 1;
-        while (j >= floor && end - j <= 10 && IsNpToken(static_cast<uint32_t>(j))) --j;
-        if (j + 1 < end) {
-          g->speaker_first = static_cast<uint32_t>(j + 1);
-          g->speaker_last = static_cast<uint32_t>(end);
-          int m = mention_at_[end - 1];
-          if (m >= 0) g->speaker = m;
+        if (j >= floor && IsRelativeWord(doc_.tokens[j])) {
+          // "the union, which endorsed her": the relative pronoun stands for
+          // the speaker.
+          g->speaker_first = static_cast<uint32_t>(j);
+          g->speaker_last = static_cast<uint32_t>(j + 1);
+        } else {
+          if (j >= floor + 1 && IsProperNoun(doc_.tokens[j].pos) &&
+              (doc_.tokens[j - 1].lower == "on" || doc_.tokens[j - 1].lower == "in")) {
+            j -= 2;  // "Smith on Tuesday said".
+          }
+          if (j >= floor && doc_.tokens[j].lower == ",") {
+            int p = j - 1;
+            while (p >= floor && j - p < 12 && doc_.tokens[p].lower != "," &&
+                   !IsVerb(doc_.tokens[p].pos))
+              --p;
+            if (p >= floor && doc_.tokens[p].lower == ",") j = p - 1;
+          }
+          int end = j + 1;
+          while (j >= floor && end - j <= 10 && IsNpToken(static_cast<uint32_t>(j))) --j;
+          if (j + 1 < end) {
+            g->speaker_first = static_cast<uint32_t>(j + 1);
+            g->speaker_last = static_cast<uint32_t>(end);
+            int m = mention_at_[end - 1];
+            if (m >= 0) g->speaker = m;
+          }
         }
       }
     }
@@ -846,7 +866,8 @@ class DocumentExtraction {
     bool content_before = false;
     if (left_edge > sent.first_token) {
       const Token& before = doc_.tokens[left_edge - 1];
-      content_before = before.lower == "," || before.Has(kCloseQuote);
+      content_before = (before.lower == "," || before.Has(kCloseQuote)) &&
+                       !IsRelativeWord(doc_.tokens[left_edge]);
     }
     if (content_before && left_edge - 1 > sent.first_token) {
       uint32_t b = sent.first_token;
@@ -1047,12 +1068,15 @@ class DocumentExtraction {
           sent.last_token > sent.first_token && doc_.tokens[sent.last_token - 1].lower == "?";
       // Verbal acts (statements, appeals, criticism, demands, threats...)
       // report their speaker's stance even without a speech flag.
-      if (!g.cue && g.verb != nullptr && IsVerbalAct(g.verb) && !g.passive && !g.participle) {
+      const bool stance = g.verb != nullptr && g.verb->Has(kVerbStance);
+      if (!g.cue && g.verb != nullptr && (IsVerbalAct(g.verb) || stance) && !g.passive &&
+          !g.participle) {
         g.reports = !g.subjects.empty() || g.first > sent.first_token;
+        if (stance && !IsVerbalAct(g.verb)) g.owns_content = false;
       }
       // Denied or asked speech ("I never said that", "Do you think...?") is
       // still an attribution cue, but its content is not the speaker's claim.
-      if (g.reports && g.lemma != "deny" && g.negated) g.unasserted = true;
+      if (g.reports && g.lemma != "deny" && g.negated) g.owns_content = false;
       if (g.reports && question) g.reports = false;
       if (g.reports) FindSpeechContent(&g, groups);
       if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0)
@@ -1076,11 +1100,11 @@ class DocumentExtraction {
       const VerbGroup& g = groups[i];
       if (!g.reports) continue;
       for (uint32_t t = std::max(g.content_first, sent.first_token);
-           !g.unasserted && t < g.content_last; ++t) {
+           g.owns_content && t < g.content_last; ++t) {
         speaker_group_at[t - sent.first_token] = static_cast<int>(i);
       }
-      if (!g.unasserted && g.content_last > g.content_first && g.content_first < sent.first_token &&
-          g.speaker >= 0 && IsResolvedActor(g.speaker)) {
+      if (g.owns_content && g.content_last > g.content_first &&
+          g.content_first < sent.first_token && g.speaker >= 0 && IsResolvedActor(g.speaker)) {
         // Content in the previous sentence: attribute its events now.
         for (PendingEvent& pe : pending_) {
           if (pe.anchor >= g.content_first && pe.anchor < g.content_last && pe.attributed_to < 0) {
@@ -1169,7 +1193,7 @@ class DocumentExtraction {
       // Plain speech ("said", "believes") is an attribution, not an event;
       // cues with an event code of their own ("called on") are both.
       const bool plain_speech = v->cameo.empty() || v->cameo.rfind("01", 0) == 0;
-      if (g.cue && !v->Has(kVerbAccusatory) && plain_speech) continue;
+      if ((g.cue || v->Has(kVerbStance)) && !v->Has(kVerbAccusatory) && plain_speech) continue;
       std::vector<int> sources = g.subjects, targets = g.objects;
       if (g.passive || g.participle) {
         sources = AgentsOf(g);

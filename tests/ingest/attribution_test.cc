@@ -75,5 +75,25 @@ TEST_F(AttributionTest, QuestionsAndCuesInsideQuotationsAreNotListed) {
   EXPECT_EQ(SpeakerText(text, *said), "the senator");
 }
 
+TEST_F(AttributionTest, StanceVerbsNeedASubjectAndDoNotClaimTheirContent) {
+  const std::string text =
+      "Most farmers prefer the old subsidy scheme. "
+      "The teachers' union, which endorsed the governor last spring, says it plans to march. "
+      "Voting begins at noon. "
+      "The minister joked that Russia had attacked Ukraine with paperwork.";
+  Extraction x = Run(text);
+  const Attribution* prefer = CueAt(x, text, "prefer");
+  ASSERT_NE(prefer, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *prefer), "farmers");
+  const Attribution* endorsed = CueAt(x, text, "endorsed");
+  ASSERT_NE(endorsed, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *endorsed), "which");
+  EXPECT_NE(CueAt(x, text, "plans"), nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(CueAt(x, text, "Voting"), nullptr) << ExtractionToJson(x);
+  const Attribution* joked = CueAt(x, text, "joked");
+  ASSERT_NE(joked, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *joked), "The minister");
+}
+
 }  // namespace
 }  // namespace kg
