@@ -794,6 +794,65 @@ class DocumentExtraction {
     return g;
   }
 
+  // A noun cue ("her claim that", "criticism of the plan", "concerns about"):
+  // a speech or attitude noun of verbs.tsv (nominal, cue) with a clause or
+  // prepositional complement; a possessor is its speaker. Nouns inside a verb
+  // cue phrase ("made the claim that") are left to the verb.
+  void NominalCues(uint32_t s, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    for (uint32_t n = sent.first_token; n < sent.last_token; ++n) {
+      const Token& t = doc_.tokens[n];
+      if (!IsNoun(t.pos) || IsProperNoun(t.pos) || mention_at_[n] >= 0 || quoted_[n]) continue;
+      const VerbEntry* v = find_nominal_(t);
+      if (v == nullptr || !v->Has(kVerbCue)) continue;
+      bool covered = false;
+      for (const VerbGroup& g : *groups) {
+        if (g.verb != nullptr && n >= g.first && n < g.phrase_end) covered = true;
+      }
+      if (covered) continue;
+      // Possessor before at most two modifiers: "his", "Trump's".
+      uint32_t p = n;
+      while (p > sent.first_token && n - p < 2 && IsAdjective(doc_.tokens[p - 1].pos)) --p;
+      uint32_t speaker_first = 0, speaker_last = 0;
+      if (p > sent.first_token && doc_.tokens[p - 1].pos == Pos::kPRPS) {
+        speaker_first = p - 1;
+        speaker_last = p;
+      } else if (p > sent.first_token + 1 &&
+                 (doc_.tokens[p - 1].pos == Pos::kPOS || doc_.tokens[p - 1].lower == "'s")) {
+        speaker_last = p - 1;
+        speaker_first = speaker_last;
+        while (speaker_first > sent.first_token && speaker_last - speaker_first < 6 &&
+               (IsProperNoun(doc_.tokens[speaker_first - 1].pos) ||
+                IsNoun(doc_.tokens[speaker_first - 1].pos) ||
+                mention_at_[speaker_first - 1] >= 0)) {
+          --speaker_first;
+        }
+      }
+      const bool possessed = speaker_last > speaker_first;
+      const std::string_view next =
+          n + 1 < sent.last_token ? std::string_view(doc_.tokens[n + 1].lower) : "";
+      // "by", "with" and "from" mostly introduce agents and partners, not topics.
+      static const std::set<std::string_view> kComplement = {
+          "that", ":", "of", "to", "for", "against", "about", "on", "over", "at"};
+      if (kComplement.count(next) == 0) continue;
+      VerbGroup g = PseudoCue(s, n, n + 1, t.lemma.empty() ? t.lower : t.lemma);
+      g.speaker_first = speaker_first;
+      g.speaker_last = speaker_last;
+      if (possessed && mention_at_[speaker_last - 1] >= 0)
+        g.speaker = mention_at_[speaker_last - 1];
+      uint32_t b = n + 2;
+      while (b < sent.last_token && doc_.tokens[b].Has(kOpenQuote)) ++b;
+      uint32_t e = b;
+      while (e < sent.last_token && doc_.tokens[e].lower != ";" &&
+             (doc_.tokens[e].lower != "," || next == "that" || next == ":")) {
+        ++e;
+      }
+      g.content_first = b;
+      g.content_last = TrimClosing(b, e);
+      groups->push_back(std::move(g));
+    }
+  }
+
   bool IsNpToken(uint32_t t) const {
     const Token& u = doc_.tokens[t];
     return IsNoun(u.pos) || IsAdjective(u.pos) || u.pos == Pos::kDET || u.pos == Pos::kPRP ||
@@ -1035,6 +1094,7 @@ class DocumentExtraction {
       groups.push_back(std::move(g));
       break;
     }
+    NominalCues(s, &groups);
     // "according to X, ..." and "..., according to X".
     for (uint32_t t = sent.first_token; t + 2 < sent.last_token; ++t) {
       if (doc_.tokens[t].lower != "according" || doc_.tokens[t + 1].lower != "to") continue;
@@ -1130,8 +1190,10 @@ class DocumentExtraction {
       a.sentence = s;
       a.cue_begin = CpBegin(g.first);
       a.cue_end = CpEnd(g.phrase_end);
-      a.content_begin = CpBegin(g.content_first);
-      a.content_end = CpEnd(g.content_last);
+      if (g.content_last > g.content_first) {
+        a.content_begin = CpBegin(g.content_first);
+        a.content_end = CpEnd(g.content_last);
+      }
       if (g.speaker_last > g.speaker_first) {
         a.speaker_begin = CpBegin(g.speaker_first);
         a.speaker_end = CpEnd(g.speaker_last);
@@ -1308,6 +1370,8 @@ class DocumentExtraction {
       if (mention_at_[n] >= 0 || !(IsNoun(t.pos) || nominal_gerund)) continue;
       const VerbEntry* v = find_nominal_(t);
       if (v == nullptr) continue;
+      // Speech nouns without an event code of their own ("statement") are cues only.
+      if (v->Has(kVerbCue) && (v->cameo.empty() || v->cameo.rfind("01", 0) == 0)) continue;
       VerbGroup g;
       g.sentence = s;
       g.main = n;

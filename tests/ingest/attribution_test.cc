@@ -95,5 +95,18 @@ TEST_F(AttributionTest, StanceVerbsNeedASubjectAndDoNotClaimTheirContent) {
   EXPECT_EQ(SpeakerText(text, *joked), "The minister");
 }
 
+TEST_F(AttributionTest, NounCuesNeedAComplement) {
+  const std::string text =
+      "The mayor's claim that the bridge was safe angered residents. "
+      "Criticism of the budget grew on Monday. "
+      "The statement was short.";
+  Extraction x = Run(text);
+  const Attribution* claim = CueAt(x, text, "claim");
+  ASSERT_NE(claim, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *claim), "The mayor");
+  EXPECT_NE(CueAt(x, text, "Criticism"), nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(CueAt(x, text, "statement"), nullptr) << ExtractionToJson(x);
+}
+
 }  // namespace
 }  // namespace kg
