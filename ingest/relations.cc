@@ -853,6 +853,40 @@ class DocumentExtraction {
     }
   }
 
+  // A verb framing a quotation is a speech cue whatever its meaning ("...,”
+  // he continued.", "“...” Smith recalled.", "Cruz went on: “...”"): a
+  // finite verb after a short subject that follows a closing quote (or opens
+  // the sentence after a quoted one), ending its clause or opening a quote.
+  bool FramesQuote(const VerbGroup& g) const {
+    const Sentence& sent = doc_.sentences[g.sentence];
+    if (!g.finite || g.passive || g.negated) return false;
+    if (g.lemma == "be" || g.lemma == "have" || g.lemma == "do") return false;
+    uint32_t after = g.phrase_end;
+    if (after < sent.last_token && doc_.tokens[after].lower == "on") ++after;
+    const Token* next = after < sent.last_token ? &doc_.tokens[after] : nullptr;
+    const bool opens_quote =
+        next != nullptr && (next->lower == ":" || next->Has(kOpenQuote) ||
+                            (next->lower == "," && after + 1 < sent.last_token &&
+                             doc_.tokens[after + 1].Has(kOpenQuote)));
+    const bool ends_clause = next == nullptr || next->lower == "." || next->lower == ",";
+    if (!opens_quote && !ends_clause) return false;
+    int j = static_cast<int>(g.first) - 1;
+    const int floor = static_cast<int>(sent.first_token);
+    while (j >= floor && doc_.tokens[j].pos == Pos::kRB) --j;
+    const int np_end = j;
+    while (j >= floor && np_end - j < 4 && IsNpToken(static_cast<uint32_t>(j))) --j;
+    if (j == np_end) return false;  // No subject.
+    if (j >= floor) {
+      const Token& before = doc_.tokens[j];
+      if (before.Has(kCloseQuote)) return true;
+      return before.lower == "," && j > floor && doc_.tokens[j - 1].Has(kCloseQuote);
+    }
+    if (opens_quote) return true;
+    if (g.sentence == 0) return false;
+    const Sentence& prev = doc_.sentences[g.sentence - 1];
+    return prev.last_token > prev.first_token && doc_.tokens[prev.last_token - 1].Has(kCloseQuote);
+  }
+
   bool IsNpToken(uint32_t t) const {
     const Token& u = doc_.tokens[t];
     return IsNoun(u.pos) || IsAdjective(u.pos) || u.pos == Pos::kDET || u.pos == Pos::kPRP ||
@@ -1128,6 +1162,7 @@ class DocumentExtraction {
           sent.last_token > sent.first_token && doc_.tokens[sent.last_token - 1].lower == "?";
       // Verbal acts (statements, appeals, criticism, demands, threats...)
       // report their speaker's stance even without a speech flag.
+      if (!g.cue && FramesQuote(g)) g.cue = g.reports = true;
       const bool stance = g.verb != nullptr && g.verb->Has(kVerbStance);
       if (!g.cue && g.verb != nullptr && (IsVerbalAct(g.verb) || stance) && !g.passive &&
           !g.participle) {
@@ -1628,6 +1663,12 @@ const VerbEntry* RelationExtractor::FindVerb(const Document& doc, uint32_t verb,
              doc.tokens[k].lemma != v->words[w] &&
              (IsAdjective(doc.tokens[k].pos) || doc.tokens[k].pos == Pos::kCD ||
               doc.tokens[k].pos == Pos::kPRPS)) {
+        ++k;
+        ++skipped;
+      }
+      // Degree adverbs after a copula: "is very eager to", "was deeply skeptical of".
+      while (w == 1 && v->words[0] == "be" && k < limit && doc.tokens[k].pos == Pos::kRB &&
+             skipped < 2) {
         ++k;
         ++skipped;
       }

@@ -108,5 +108,20 @@ TEST_F(AttributionTest, NounCuesNeedAComplement) {
   EXPECT_EQ(CueAt(x, text, "statement"), nullptr) << ExtractionToJson(x);
 }
 
+TEST_F(AttributionTest, QuoteFramesCopulaStancesAndLightVerbs) {
+  const std::string text =
+      "\"We will rebuild the harbor,\" the governor continued. "
+      "Fishermen are deeply skeptical of the promise. "
+      "The auditor raised concerns about the contract.";
+  Extraction x = Run(text);
+  const Attribution* continued = CueAt(x, text, "continued");
+  ASSERT_NE(continued, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *continued), "the governor");
+  const Attribution* skeptical = CueAt(x, text, "skeptical");
+  ASSERT_NE(skeptical, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *skeptical), "Fishermen");
+  EXPECT_NE(CueAt(x, text, "raised"), nullptr) << ExtractionToJson(x);
+}
+
 }  // namespace
 }  // namespace kg
