@@ -251,6 +251,7 @@ constexpr std::pair<std::string_view, VerbFlag> kFlagNames[] = {
     {"passive_ok", kVerbPassiveOk},
     {"pejorative", kVerbPejorative},
     {"stance", kVerbStance},
+    {"medium", kVerbMedium},
 };
 }  // namespace
 
@@ -271,7 +272,7 @@ Result<uint32_t> ParseVerbFlags(std::string_view text) {
     if (!found) {
       return Status::InvalidArgument("unknown flag '" + name +
                                      "' (expected cue, accusatory, control, nominal, symmetric, "
-                                     "passive_ok, pejorative, stance or -)");
+                                     "passive_ok, pejorative, stance, medium or -)");
     }
   }
   return flags;

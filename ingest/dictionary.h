@@ -64,6 +64,8 @@ enum VerbFlag : uint32_t {
                               // a speaker, the speaker accuses the subject (code: cameo).
   kVerbStance = 1u << 7,      // Attitude, evaluation or intention (prefer, endorse, vote for):
                               // an attribution cue only with an explicit subject.
+  kVerbMedium = 1u << 8,      // A noun naming where a statement appears (poll, interview,
+                              // op-ed): "in a poll" is an attribution cue.
 };
 
 // Parses "cue,accusatory" into a bitmask; "-" or "" is 0. Unknown names fail.

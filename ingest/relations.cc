@@ -887,6 +887,76 @@ class DocumentExtraction {
     return prev.last_token > prev.first_token && doc_.tokens[prev.last_token - 1].Has(kCloseQuote);
   }
 
+  // "To Smith, the vote was a betrayal.": a clause-initial "to" before a
+  // person-like noun phrase and a comma gives that phrase's point of view
+  // ("For X," is more often a topic: "For his part,", "For Trump, Florida...").
+  bool PerspectiveCue(uint32_t s, uint32_t t, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    uint32_t start = sent.first_token;
+    while (start < t &&
+           (doc_.tokens[start].pos == Pos::kCC || doc_.tokens[start].Has(kOpenQuote))) {
+      ++start;
+    }
+    if (start != t) return false;
+    uint32_t e = t + 1;
+    bool person = false;
+    while (e < sent.last_token && e - t <= 6 && doc_.tokens[e].lower != ",") {
+      const Token& w = doc_.tokens[e];
+      if (!IsNpToken(e) && !IsProperNoun(w.pos)) return false;
+      if (w.pos == Pos::kCD) return false;  // "For two years,".
+      if (mention_at_[e] >= 0 || IsProperNoun(w.pos) || w.pos == Pos::kPRP) person = true;
+      ++e;
+    }
+    if (!person || e >= sent.last_token || doc_.tokens[e].lower != "," || e == t + 1) return false;
+    VerbGroup g = PseudoCue(s, t, t + 1, doc_.tokens[t].lower);
+    g.speaker_first = t + 1;
+    g.speaker_last = e;
+    if (mention_at_[e - 1] >= 0) g.speaker = mention_at_[e - 1];
+    g.content_first = e + 1;
+    g.content_last = TrimClosing(g.content_first, sent.last_token);
+    groups->push_back(std::move(g));
+    return true;
+  }
+
+  // "In a CNN poll, ...", "in his op-ed": "in" before a noun phrase headed by
+  // a medium noun (verbs.tsv flag medium) is the cue when no verb of the
+  // sentence is; the phrase is the source.
+  // Evidential adverbs ("reportedly", "allegedly") are cues without a source.
+  void MediumCues(uint32_t s, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    // "said in an interview": the verb is the cue.
+    bool has_verb_cue = false;
+    for (const VerbGroup& g : *groups) {
+      if (g.cue && !g.pseudo && !quoted_[g.first]) has_verb_cue = true;
+    }
+    for (uint32_t t = sent.first_token; t < sent.last_token; ++t) {
+      if (quoted_[t]) continue;
+      const Token& u = doc_.tokens[t];
+      static const std::set<std::string_view> kEvidential = {"reportedly", "allegedly",
+                                                             "purportedly", "supposedly"};
+      if (kEvidential.count(u.lower) > 0) {
+        groups->push_back(PseudoCue(s, t, t + 1, u.lower));
+        continue;
+      }
+      if (u.lower == "to" && PerspectiveCue(s, t, groups)) continue;
+      if (u.lower != "in" || has_verb_cue) continue;
+      uint32_t e = t + 1;
+      while (e < sent.last_token && e - t <= 6 && IsNpToken(e)) {
+        const VerbEntry* v = IsNoun(doc_.tokens[e].pos) ? find_nominal_(doc_.tokens[e]) : nullptr;
+        // The head: a medium noun not followed by more of the noun phrase.
+        if (v != nullptr && v->Has(kVerbMedium) &&
+            (e + 1 >= sent.last_token || !IsNoun(doc_.tokens[e + 1].pos))) {
+          VerbGroup g = PseudoCue(s, t, t + 1, "in");
+          g.speaker_first = t + 1;
+          g.speaker_last = e + 1;
+          groups->push_back(std::move(g));
+          break;
+        }
+        ++e;
+      }
+    }
+  }
+
   bool IsNpToken(uint32_t t) const {
     const Token& u = doc_.tokens[t];
     return IsNoun(u.pos) || IsAdjective(u.pos) || u.pos == Pos::kDET || u.pos == Pos::kPRP ||
@@ -1115,7 +1185,9 @@ class DocumentExtraction {
       const int floor = static_cast<int>(sent.first_token);
       int end = j + 1;
       while (j >= floor && end - j <= 8 && IsNpToken(static_cast<uint32_t>(j))) --j;
-      if (j + 1 >= end || j + 1 != floor) continue;  // The NP must open the sentence.
+      // The NP must open the sentence, unless a direct quotation follows
+      // ("..., said Republican pollster Jane Doe: “...”").
+      if (j + 1 >= end || (j + 1 != floor && !next.Has(kOpenQuote))) continue;
       VerbGroup g = PseudoCue(s, t, t + 1, ":");
       g.speaker_first = static_cast<uint32_t>(j + 1);
       g.speaker_last = static_cast<uint32_t>(end);
@@ -1129,6 +1201,7 @@ class DocumentExtraction {
       break;
     }
     NominalCues(s, &groups);
+    MediumCues(s, &groups);
     // "according to X, ..." and "..., according to X".
     for (uint32_t t = sent.first_token; t + 2 < sent.last_token; ++t) {
       if (doc_.tokens[t].lower != "according" || doc_.tokens[t + 1].lower != "to") continue;
@@ -1406,7 +1479,10 @@ class DocumentExtraction {
       const VerbEntry* v = find_nominal_(t);
       if (v == nullptr) continue;
       // Speech nouns without an event code of their own ("statement") are cues only.
-      if (v->Has(kVerbCue) && (v->cameo.empty() || v->cameo.rfind("01", 0) == 0)) continue;
+      if ((v->Has(kVerbCue) || v->Has(kVerbMedium)) &&
+          (v->cameo.empty() || v->cameo.rfind("01", 0) == 0)) {
+        continue;
+      }
       VerbGroup g;
       g.sentence = s;
       g.main = n;

@@ -123,5 +123,22 @@ TEST_F(AttributionTest, QuoteFramesCopulaStancesAndLightVerbs) {
   EXPECT_NE(CueAt(x, text, "raised"), nullptr) << ExtractionToJson(x);
 }
 
+TEST_F(AttributionTest, PrepositionAndAdverbCues) {
+  const std::string text =
+      "In a regional poll, the mayor leads by nine points. "
+      "The minister reportedly resigned. "
+      "To the farmers, the tariff is a lifeline. "
+      "Local pollster Ann Reyes: \"Nobody expected this.\"";
+  Extraction x = Run(text);
+  const Attribution* in = CueAt(x, text, "In");
+  ASSERT_NE(in, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *in), "a regional poll");
+  EXPECT_NE(CueAt(x, text, "reportedly"), nullptr) << ExtractionToJson(x);
+  const Attribution* to = CueAt(x, text, "To");
+  ASSERT_NE(to, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *to), "the farmers");
+  EXPECT_NE(CueAt(x, text, ":"), nullptr) << ExtractionToJson(x);
+}
+
 }  // namespace
 }  // namespace kg
