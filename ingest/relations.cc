@@ -1242,11 +1242,36 @@ class DocumentExtraction {
         g.reports = !g.subjects.empty() || g.first > sent.first_token;
         if (stance && !IsVerbalAct(g.verb)) g.owns_content = false;
       }
+      // "endorsed by the Times", "was backed by most senators": the agent.
+      int agent = -1;
+      if (!g.cue && g.verb != nullptr && (IsVerbalAct(g.verb) || stance) &&
+          (g.passive || g.participle)) {
+        std::vector<int> agents = AgentsOf(g);
+        if (!agents.empty()) {
+          agent = agents.front();
+          g.reports = true;
+          g.owns_content = false;
+        }
+      }
       // Denied or asked speech ("I never said that", "Do you think...?") is
       // still an attribution cue, but its content is not the speaker's claim.
       if (g.reports && g.lemma != "deny" && g.negated) g.owns_content = false;
       if (g.reports && question) g.reports = false;
       if (g.reports) FindSpeechContent(&g, groups);
+      if (agent >= 0) {
+        g.speaker = agent;
+        g.speaker_first = mentions_[agent].first;
+        g.speaker_last = mentions_[agent].last;
+      }
+      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0 &&
+          (g.infinitive || g.gerund) && g.controller >= 0) {
+        // "the first senators to endorse him": the controller's subject.
+        VerbGroup c = groups[g.controller];
+        if (c.speaker_last <= c.speaker_first && c.speaker < 0) FindSpeechContent(&c, groups);
+        g.speaker = c.speaker;
+        g.speaker_first = c.speaker_first;
+        g.speaker_last = c.speaker_last;
+      }
       if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0)
         g.reports = false;
     }

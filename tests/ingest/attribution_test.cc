@@ -140,5 +140,18 @@ TEST_F(AttributionTest, PrepositionAndAdverbCues) {
   EXPECT_NE(CueAt(x, text, ":"), nullptr) << ExtractionToJson(x);
 }
 
+TEST_F(AttributionTest, PassiveAgentsAndInfinitiveControllersSpeak) {
+  const std::string text =
+      "The ceasefire plan was endorsed by Turkey. "
+      "The council voted to support the mayor.";
+  Extraction x = Run(text);
+  const Attribution* endorsed = CueAt(x, text, "endorsed");
+  ASSERT_NE(endorsed, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *endorsed), "Turkey");
+  const Attribution* support = CueAt(x, text, "support");
+  ASSERT_NE(support, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *support), "The council");
+}
+
 }  // namespace
 }  // namespace kg
