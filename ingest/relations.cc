@@ -471,10 +471,8 @@ class DocumentExtraction {
     return groups;
   }
 
-  // Present and past forms of common speech verbs, with their lemma; also a
-  // past form of any cue or stance verb the tagger did not know ("joked",
-  // "tweeted" read as nouns).
-  std::string SpeechVerbLemma(std::string_view form) const {
+  // Present and past forms of common speech verbs, with their lemma.
+  static std::string_view CommonSpeechForm(std::string_view form) {
     static const std::pair<std::string_view, std::string_view> kForms[] = {
         {"say", "say"},          {"says", "say"},      {"said", "say"},
         {"think", "think"},      {"thinks", "think"},  {"believe", "believe"},
@@ -485,14 +483,26 @@ class DocumentExtraction {
         {"fear", "fear"},        {"fears", "fear"},    {"hope", "hope"},
         {"hopes", "hope"},       {"expect", "expect"}, {"expects", "expect"}};
     for (const auto& [f, lemma] : kForms) {
-      if (f == form) return std::string(lemma);
+      if (f == form) return lemma;
     }
+    return {};
+  }
+
+  // The lemma of a speech verb form the tagger may read as a noun: a common
+  // form, or a past or third-person form of any cue or stance verb ("joked",
+  // "tweeted", "shows").
+  std::string SpeechVerbLemma(std::string_view form) const {
+    if (std::string_view lemma = CommonSpeechForm(form); !lemma.empty()) return std::string(lemma);
+    std::vector<std::string> bases;
     if (form.size() > 4 && form.substr(form.size() - 2) == "ed") {
-      for (size_t cut : {1, 2}) {
-        std::string base(form.substr(0, form.size() - cut));
-        const VerbEntry* v = find_verb_by_lemma_(base);
-        if (v != nullptr && (v->Has(kVerbCue) || v->Has(kVerbStance))) return base;
-      }
+      bases = {std::string(form.substr(0, form.size() - 1)),
+               std::string(form.substr(0, form.size() - 2))};
+    } else if (form.size() > 3 && form.back() == 's' && form[form.size() - 2] != 's') {
+      bases = {std::string(form.substr(0, form.size() - 1))};
+    }
+    for (const std::string& base : bases) {
+      const VerbEntry* v = find_verb_by_lemma_(base);
+      if (v != nullptr && (v->Has(kVerbCue) || v->Has(kVerbStance))) return base;
     }
     return {};
   }
@@ -512,6 +522,11 @@ class DocumentExtraction {
     if (prev.pos == Pos::kDET || (IsAdjective(prev.pos) && !quantifier)) return false;
     if (k + 1 >= sent.last_token) return true;
     const Token& next = doc_.tokens[k + 1];
+    // Other -s forms are mostly plural nouns ("the claims, ..."): only before
+    // a clause or quotation ("polls show that").
+    if (t.lower.back() == 's' && CommonSpeechForm(t.lower).empty()) {
+      return next.lower == "that" || next.lower == ":" || next.Has(kOpenQuote);
+    }
     return next.lower == "that" || next.lower == "," || IsPunct(next.pos) ||
            next.pos == Pos::kPRP || next.pos == Pos::kDET || IsProperNoun(next.pos) ||
            next.Has(kOpenQuote);

@@ -153,5 +153,16 @@ TEST_F(AttributionTest, PassiveAgentsAndInfinitiveControllersSpeak) {
   EXPECT_EQ(SpeakerText(text, *support), "The council");
 }
 
+TEST_F(AttributionTest, CognitionEmotionVerbsAndAgentNouns) {
+  const std::string text =
+      "The coach likened the defeat to a storm. "
+      "Critics of the merger held a rally.";
+  Extraction x = Run(text);
+  const Attribution* likened = CueAt(x, text, "likened");
+  ASSERT_NE(likened, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *likened), "The coach");
+  EXPECT_NE(CueAt(x, text, "Critics"), nullptr) << ExtractionToJson(x);
+}
+
 }  // namespace
 }  // namespace kg
