@@ -868,6 +868,21 @@ class DocumentExtraction {
     }
   }
 
+  // Thinking, wanting, perceiving and other stances (cue verbs without an
+  // event code, stance verbs), as opposed to speech acts.
+  static bool IsAttitude(const VerbGroup& g) {
+    return g.verb != nullptr && (g.verb->Has(kVerbStance) || (g.cue && g.verb->cameo.empty()));
+  }
+
+  bool InsideReportedSpeech(const VerbGroup& g, const std::vector<VerbGroup>& groups) const {
+    if (!IsAttitude(g)) return false;
+    for (const VerbGroup& h : groups) {
+      if (&h == &g || !h.reports || !h.owns_content || IsAttitude(h)) continue;
+      if (g.first >= h.content_first && g.first < h.content_last) return true;
+    }
+    return false;
+  }
+
   // A verb framing a quotation is a speech cue whatever its meaning ("...,”
   // he continued.", "“...” Smith recalled.", "Cruz went on: “...”"): a
   // finite verb after a short subject that follows a closing quote (or opens
@@ -900,6 +915,42 @@ class DocumentExtraction {
     if (g.sentence == 0) return false;
     const Sentence& prev = doc_.sentences[g.sentence - 1];
     return prev.last_token > prev.first_token && doc_.tokens[prev.last_token - 1].Has(kCloseQuote);
+  }
+
+  // "Her argument is that ...", "The campaign slogan was: ...": a speech or
+  // attitude noun (verbs.tsv nominal cue or medium) as the subject of a
+  // copula that introduces a clause or a quotation.
+  void CopulaNounCues(uint32_t s, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    const size_t n_groups = groups->size();
+    for (size_t i = 0; i < n_groups; ++i) {
+      const VerbGroup& g = (*groups)[i];
+      if (g.pseudo || g.lemma != "be" || g.first == sent.first_token || quoted_[g.first]) continue;
+      if (g.last >= sent.last_token) continue;
+      const Token& next = doc_.tokens[g.last];
+      if (!(next.lower == "that" || next.lower == ":" || next.Has(kOpenQuote))) continue;
+      const uint32_t n = g.first - 1;
+      const Token& head = doc_.tokens[n];
+      if (!IsNoun(head.pos) || IsProperNoun(head.pos)) continue;
+      const VerbEntry* v = find_nominal_(head);
+      if (v == nullptr || !(v->Has(kVerbCue) || v->Has(kVerbMedium))) continue;
+      VerbGroup c = PseudoCue(s, n, g.last, head.lemma.empty() ? head.lower : head.lemma);
+      uint32_t p = n;
+      while (p > sent.first_token && n - p < 3 && IsNpToken(p - 1) &&
+             doc_.tokens[p - 1].pos != Pos::kDET) {
+        --p;
+      }
+      if (p < n) {
+        c.speaker_first = p;
+        c.speaker_last = n;
+        if (mention_at_[n - 1] >= 0) c.speaker = mention_at_[n - 1];
+      }
+      c.content_first = g.last + 1;
+      while (c.content_first < sent.last_token && doc_.tokens[c.content_first].Has(kOpenQuote))
+        ++c.content_first;
+      c.content_last = TrimClosing(c.content_first, sent.last_token);
+      groups->push_back(std::move(c));
+    }
   }
 
   // "To Smith, the vote was a betrayal.": a clause-initial "to" before a
@@ -1216,6 +1267,7 @@ class DocumentExtraction {
       break;
     }
     NominalCues(s, &groups);
+    CopulaNounCues(s, &groups);
     MediumCues(s, &groups);
     // "according to X, ..." and "..., according to X".
     for (uint32_t t = sent.first_token; t + 2 < sent.last_token; ++t) {
@@ -1268,10 +1320,18 @@ class DocumentExtraction {
           g.owns_content = false;
         }
       }
+      // "He was nominated in 2011", "two marches are planned": a passive
+      // stance or verbal act without an agent has an implicit source.
+      const bool implicit_source =
+          !g.cue && agent < 0 && g.passive && g.verb != nullptr && (IsVerbalAct(g.verb) || stance);
+      if (implicit_source) {
+        g.reports = true;
+        g.owns_content = false;
+      }
       // Denied or asked speech ("I never said that", "Do you think...?") is
       // still an attribution cue, but its content is not the speaker's claim.
       if (g.reports && g.lemma != "deny" && g.negated) g.owns_content = false;
-      if (g.reports && question) g.reports = false;
+      if (g.reports && question) g.owns_content = false;
       if (g.reports) FindSpeechContent(&g, groups);
       if (agent >= 0) {
         g.speaker = agent;
@@ -1287,8 +1347,26 @@ class DocumentExtraction {
         g.speaker_first = c.speaker_first;
         g.speaker_last = c.speaker_last;
       }
-      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0)
+      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0 &&
+          g.first > sent.first_token && &g != &groups.front()) {
+        // "X appeared on the show and defended himself": the speaker of the
+        // coordinated verb before.
+        uint32_t b = g.first - 1;
+        while (b > sent.first_token && doc_.tokens[b].pos == Pos::kRB) --b;
+        const std::string& w = doc_.tokens[b].lower;
+        if (w == "and" || w == "but" || w == "or") {
+          VerbGroup prev = *(&g - 1);
+          if (prev.speaker_last <= prev.speaker_first && prev.speaker < 0)
+            FindSpeechContent(&prev, groups);
+          g.speaker = prev.speaker;
+          g.speaker_first = prev.speaker_first;
+          g.speaker_last = prev.speaker_last;
+        }
+      }
+      if (g.reports && !g.cue && !implicit_source && g.speaker_last <= g.speaker_first &&
+          g.speaker < 0) {
         g.reports = false;
+      }
     }
     ResolvePronouns(s, groups);
 
@@ -1322,7 +1400,8 @@ class DocumentExtraction {
       }
       // A cue inside a direct quotation is part of the quoted speaker's words,
       // nested in the attribution of the quote; it is not listed on its own.
-      if (quoted_[g.first]) continue;
+      // So is an attitude inside reported speech ("she said voters want...").
+      if (quoted_[g.first] || InsideReportedSpeech(g, groups)) continue;
       Attribution a;
       if (g.speaker >= 0) {
         int r = Resolved(g.speaker);

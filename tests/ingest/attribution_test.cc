@@ -62,17 +62,31 @@ TEST_F(AttributionTest, NegatedSpeechIsACueButNotTheSpeakersClaim) {
   for (const Event& e : x.events) EXPECT_FALSE(e.attributed_to.has_value()) << e.relation;
 }
 
-TEST_F(AttributionTest, QuestionsAndCuesInsideQuotationsAreNotListed) {
+TEST_F(AttributionTest, CuesNestedInQuotationsOrReportedSpeechAreNotListed) {
   const std::string text =
       "Do you think the talks will fail? "
-      "\"People know what we stand for, and they believe us,\" the senator said.";
+      "\"People know what we stand for, and they believe us,\" the senator said. "
+      "The senator said voters want lower taxes.";
   Extraction x = Run(text);
-  EXPECT_EQ(CueAt(x, text, "think"), nullptr) << ExtractionToJson(x);
+  // A question is an attribution (its content is not claimed).
+  EXPECT_NE(CueAt(x, text, "think"), nullptr) << ExtractionToJson(x);
   EXPECT_EQ(CueAt(x, text, "know"), nullptr) << ExtractionToJson(x);
   EXPECT_EQ(CueAt(x, text, "believe"), nullptr) << ExtractionToJson(x);
   const Attribution* said = CueAt(x, text, "said");
   ASSERT_NE(said, nullptr) << ExtractionToJson(x);
   EXPECT_EQ(SpeakerText(text, *said), "the senator");
+  EXPECT_EQ(CueAt(x, text, "want"), nullptr) << ExtractionToJson(x);
+}
+
+TEST_F(AttributionTest, CoordinatedAndAgentlessPassiveStances) {
+  const std::string text =
+      "The governor visited the port and praised the dock workers. "
+      "Two marches are planned for Sunday.";
+  Extraction x = Run(text);
+  const Attribution* praised = CueAt(x, text, "praised");
+  ASSERT_NE(praised, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *praised), "The governor");
+  EXPECT_NE(CueAt(x, text, "planned"), nullptr) << ExtractionToJson(x);
 }
 
 TEST_F(AttributionTest, StanceVerbsNeedASubjectAndDoNotClaimTheirContent) {
