@@ -789,6 +789,18 @@ Result<Dictionaries> LoadDictionaries(const std::string& data_dir,
 
   KG_RETURN_IF_ERROR(LoadRoleTsv((dir / "roles.tsv").string(), &dict.roles));
   KG_RETURN_IF_ERROR(LoadVerbTsv((dir / "verbs.tsv").string(), dict, &dict.verbs));
+  // Generated WordNet stance verbs (scripts/gen_stance_verbs.py): the curated
+  // verbs.tsv wins over them.
+  const fs::path stance = dir / "stance_verbs.tsv";
+  if (fs::exists(stance, ec)) {
+    std::vector<VerbEntry> generated;
+    KG_RETURN_IF_ERROR(LoadVerbTsv(stance.string(), dict, &generated));
+    std::set<std::pair<std::string, bool>> curated;
+    for (const auto& v : dict.verbs) curated.emplace(v.phrase, v.Has(kVerbNominal));
+    for (auto& v : generated) {
+      if (!curated.count({v.phrase, v.Has(kVerbNominal)})) dict.verbs.push_back(std::move(v));
+    }
+  }
 
   for (const auto& f : extra_actor_files) {
     if (HasSuffix(f, ".actors")) {

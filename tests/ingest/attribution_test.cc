@@ -178,5 +178,15 @@ TEST_F(AttributionTest, CognitionEmotionVerbsAndAgentNouns) {
   EXPECT_NE(CueAt(x, text, "Critics"), nullptr) << ExtractionToJson(x);
 }
 
+TEST_F(AttributionTest, WordNetStanceVerbsAreCues) {
+  // "scorn" and "gripe" come from data/stance_verbs.tsv (WordNet classes).
+  const std::string text = "The mayor scorned the plan. Residents griped about the noise.";
+  Extraction x = Run(text);
+  const Attribution* scorned = CueAt(x, text, "scorned");
+  ASSERT_NE(scorned, nullptr) << ExtractionToJson(x);
+  EXPECT_EQ(SpeakerText(text, *scorned), "The mayor");
+  EXPECT_NE(CueAt(x, text, "griped"), nullptr) << ExtractionToJson(x);
+}
+
 }  // namespace
 }  // namespace kg
