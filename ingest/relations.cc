@@ -877,7 +877,9 @@ class DocumentExtraction {
   bool InsideReportedSpeech(const VerbGroup& g, const std::vector<VerbGroup>& groups) const {
     if (!IsAttitude(g)) return false;
     for (const VerbGroup& h : groups) {
-      if (&h == &g || !h.reports || !h.owns_content || IsAttitude(h)) continue;
+      // Only plain speech ("said", "told") reports a clause the attitude is in.
+      const bool speech = h.cue && h.verb != nullptr && h.verb->cameo == "010";
+      if (&h == &g || !h.reports || !h.owns_content || !speech) continue;
       if (g.first >= h.content_first && g.first < h.content_last) return true;
     }
     return false;
