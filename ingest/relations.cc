@@ -511,7 +511,7 @@ class DocumentExtraction {
   // clause ("One in five say that", "many think ,").
   bool IsMistaggedSpeechVerb(uint32_t k, const Sentence& sent) const {
     const Token& t = doc_.tokens[k];
-    if (!IsNoun(t.pos) || SpeechVerbLemma(t.lower).empty() || k == sent.first_token) return false;
+    if (!IsNoun(t.pos) || k == sent.first_token) return false;
     const Token& prev = doc_.tokens[k - 1];
     if (!(IsNoun(prev.pos) || prev.pos == Pos::kPRP || prev.pos == Pos::kCD ||
           IsAdjective(prev.pos))) {
@@ -520,6 +520,8 @@ class DocumentExtraction {
     const bool quantifier = prev.lower == "many" || prev.lower == "most" || prev.lower == "few" ||
                             prev.lower == "others" || prev.lower == "some";
     if (prev.pos == Pos::kDET || (IsAdjective(prev.pos) && !quantifier)) return false;
+    // The dictionary look-up last: this runs for every noun.
+    if (SpeechVerbLemma(t.lower).empty()) return false;
     if (k + 1 >= sent.last_token) return true;
     const Token& next = doc_.tokens[k + 1];
     // Other -s forms are mostly plural nouns ("the claims, ..."): only before
