@@ -250,6 +250,8 @@ constexpr std::pair<std::string_view, VerbFlag> kFlagNames[] = {
     {"symmetric", kVerbSymmetric},
     {"passive_ok", kVerbPassiveOk},
     {"pejorative", kVerbPejorative},
+    {"stance", kVerbStance},
+    {"medium", kVerbMedium},
 };
 }  // namespace
 
@@ -270,7 +272,7 @@ Result<uint32_t> ParseVerbFlags(std::string_view text) {
     if (!found) {
       return Status::InvalidArgument("unknown flag '" + name +
                                      "' (expected cue, accusatory, control, nominal, symmetric, "
-                                     "passive_ok, pejorative or -)");
+                                     "passive_ok, pejorative, stance, medium or -)");
     }
   }
   return flags;
@@ -787,6 +789,18 @@ Result<Dictionaries> LoadDictionaries(const std::string& data_dir,
 
   KG_RETURN_IF_ERROR(LoadRoleTsv((dir / "roles.tsv").string(), &dict.roles));
   KG_RETURN_IF_ERROR(LoadVerbTsv((dir / "verbs.tsv").string(), dict, &dict.verbs));
+  // Generated WordNet stance verbs (scripts/gen_stance_verbs.py): the curated
+  // verbs.tsv wins over them.
+  const fs::path stance = dir / "stance_verbs.tsv";
+  if (fs::exists(stance, ec)) {
+    std::vector<VerbEntry> generated;
+    KG_RETURN_IF_ERROR(LoadVerbTsv(stance.string(), dict, &generated));
+    std::set<std::pair<std::string, bool>> curated;
+    for (const auto& v : dict.verbs) curated.emplace(v.phrase, v.Has(kVerbNominal));
+    for (auto& v : generated) {
+      if (!curated.count({v.phrase, v.Has(kVerbNominal)})) dict.verbs.push_back(std::move(v));
+    }
+  }
 
   for (const auto& f : extra_actor_files) {
     if (HasSuffix(f, ".actors")) {

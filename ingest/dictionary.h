@@ -62,6 +62,10 @@ enum VerbFlag : uint32_t {
   kVerbPassiveOk = 1u << 5,   // May be coded from the passive: "X was attacked by Y".
   kVerbPejorative = 1u << 6,  // Blameworthy conduct ("turn a blind eye to"): when reported by
                               // a speaker, the speaker accuses the subject (code: cameo).
+  kVerbStance = 1u << 7,      // Attitude, evaluation or intention (prefer, endorse, vote for):
+                              // an attribution cue only with an explicit subject.
+  kVerbMedium = 1u << 8,      // A noun naming where a statement appears (poll, interview,
+                              // op-ed): "in a poll" is an attribution cue.
 };
 
 // Parses "cue,accusatory" into a bitmask; "-" or "" is 0. Unknown names fail.

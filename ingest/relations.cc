@@ -31,8 +31,11 @@ struct VerbGroup {
   // Reported speech, for cue verbs.
   bool cue = false;      // A speech cue in the verb dictionary.
   bool reports = false;  // Yields an attribution: a cue, or a verbal act with a speaker.
-  bool pseudo = false;   // A cue without a verb ("according to", ":"): no event, no triple.
-  int speaker = -1;      // Mention index of the speaker, if an actor.
+  // Events in the content are the speaker's claims: not for negated speech
+  // ("did not say") or stances, whose content is what they are about.
+  bool owns_content = true;
+  bool pseudo = false;  // A cue without a verb ("according to", ":"): no event, no triple.
+  int speaker = -1;     // Mention index of the speaker, if an actor.
   uint32_t speaker_first = 0, speaker_last = 0;  // Speaker tokens (any NP).
   uint32_t content_first = 0, content_last = 0;  // Reported content tokens.
 };
@@ -130,6 +133,7 @@ class DocumentExtraction {
       for (uint32_t t = mentions_[m].first; t < mentions_[m].last; ++t)
         mention_at_[t] = static_cast<int>(m);
     }
+    MarkQuotedTokens();
     ResolveShortNames();
     for (uint32_t s = 0; s < doc_.sentences.size(); ++s) {
       if (doc_.sentences[s].skipped) continue;
@@ -140,6 +144,25 @@ class DocumentExtraction {
   }
 
  private:
+  // Tokens inside a direct quotation of their paragraph (quotes left open at
+  // a paragraph end close there, as in multi-paragraph quotes).
+  void MarkQuotedTokens() {
+    quoted_.assign(doc_.tokens.size(), false);
+    bool in_double = false, in_single = false;
+    uint32_t paragraph = 0;
+    for (const Sentence& sent : doc_.sentences) {
+      if (sent.paragraph != paragraph) in_double = in_single = false;
+      paragraph = sent.paragraph;
+      for (uint32_t t = sent.first_token; t < sent.last_token; ++t) {
+        const Token& u = doc_.tokens[t];
+        const bool single = u.norm == "'";
+        if (u.Has(kOpenQuote)) (single ? in_single : in_double) = true;
+        quoted_[t] = in_double || in_single;
+        if (u.Has(kCloseQuote)) (single ? in_single : in_double) = false;
+      }
+    }
+  }
+
   // ---- Mentions and coreference ----
 
   int Resolved(int m) const {
@@ -243,7 +266,10 @@ class DocumentExtraction {
       }
       // Inside reported content: the speaker, when compatible.
       for (const VerbGroup& g : groups) {
-        if (!g.reports || g.speaker < 0 || t < g.content_first || t >= g.content_last) continue;
+        if (!g.reports || !g.owns_content || g.speaker < 0 || t < g.content_first ||
+            t >= g.content_last) {
+          continue;
+        }
         int sp = Resolved(g.speaker);
         if (sp >= 0 && sp != m && Compatible(pm, mentions_[sp])) {
           pm.antecedent = sp;
@@ -446,7 +472,7 @@ class DocumentExtraction {
   }
 
   // Present and past forms of common speech verbs, with their lemma.
-  static std::string_view SpeechVerbLemma(std::string_view form) {
+  static std::string_view CommonSpeechForm(std::string_view form) {
     static const std::pair<std::string_view, std::string_view> kForms[] = {
         {"say", "say"},          {"says", "say"},      {"said", "say"},
         {"think", "think"},      {"thinks", "think"},  {"believe", "believe"},
@@ -462,11 +488,30 @@ class DocumentExtraction {
     return {};
   }
 
+  // The lemma of a speech verb form the tagger may read as a noun: a common
+  // form, or a past or third-person form of any cue or stance verb ("joked",
+  // "tweeted", "shows").
+  std::string SpeechVerbLemma(std::string_view form) const {
+    if (std::string_view lemma = CommonSpeechForm(form); !lemma.empty()) return std::string(lemma);
+    std::vector<std::string> bases;
+    if (form.size() > 4 && form.substr(form.size() - 2) == "ed") {
+      bases = {std::string(form.substr(0, form.size() - 1)),
+               std::string(form.substr(0, form.size() - 2))};
+    } else if (form.size() > 3 && form.back() == 's' && form[form.size() - 2] != 's') {
+      bases = {std::string(form.substr(0, form.size() - 1))};
+    }
+    for (const std::string& base : bases) {
+      const VerbEntry* v = find_verb_by_lemma_(base);
+      if (v != nullptr && (v->Has(kVerbCue) || v->Has(kVerbStance))) return base;
+    }
+    return {};
+  }
+
   // A speech verb tagged as a noun after a subject-like word and before a
   // clause ("One in five say that", "many think ,").
   bool IsMistaggedSpeechVerb(uint32_t k, const Sentence& sent) const {
     const Token& t = doc_.tokens[k];
-    if (!IsNoun(t.pos) || SpeechVerbLemma(t.lower).empty() || k == sent.first_token) return false;
+    if (!IsNoun(t.pos) || k == sent.first_token) return false;
     const Token& prev = doc_.tokens[k - 1];
     if (!(IsNoun(prev.pos) || prev.pos == Pos::kPRP || prev.pos == Pos::kCD ||
           IsAdjective(prev.pos))) {
@@ -475,8 +520,15 @@ class DocumentExtraction {
     const bool quantifier = prev.lower == "many" || prev.lower == "most" || prev.lower == "few" ||
                             prev.lower == "others" || prev.lower == "some";
     if (prev.pos == Pos::kDET || (IsAdjective(prev.pos) && !quantifier)) return false;
+    // The dictionary look-up last: this runs for every noun.
+    if (SpeechVerbLemma(t.lower).empty()) return false;
     if (k + 1 >= sent.last_token) return true;
     const Token& next = doc_.tokens[k + 1];
+    // Other -s forms are mostly plural nouns ("the claims, ..."): only before
+    // a clause or quotation ("polls show that").
+    if (t.lower.back() == 's' && CommonSpeechForm(t.lower).empty()) {
+      return next.lower == "that" || next.lower == ":" || next.Has(kOpenQuote);
+    }
     return next.lower == "that" || next.lower == "," || IsPunct(next.pos) ||
            next.pos == Pos::kPRP || next.pos == Pos::kDET || IsProperNoun(next.pos) ||
            next.Has(kOpenQuote);
@@ -759,6 +811,222 @@ class DocumentExtraction {
     return g;
   }
 
+  // A noun cue ("her claim that", "criticism of the plan", "concerns about"):
+  // a speech or attitude noun of verbs.tsv (nominal, cue) with a clause or
+  // prepositional complement; a possessor is its speaker. Nouns inside a verb
+  // cue phrase ("made the claim that") are left to the verb.
+  void NominalCues(uint32_t s, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    for (uint32_t n = sent.first_token; n < sent.last_token; ++n) {
+      const Token& t = doc_.tokens[n];
+      if (!IsNoun(t.pos) || IsProperNoun(t.pos) || mention_at_[n] >= 0 || quoted_[n]) continue;
+      const VerbEntry* v = find_nominal_(t);
+      if (v == nullptr || !v->Has(kVerbCue)) continue;
+      bool covered = false;
+      for (const VerbGroup& g : *groups) {
+        if (g.verb != nullptr && n >= g.first && n < g.phrase_end) covered = true;
+      }
+      if (covered) continue;
+      // Possessor before at most two modifiers: "his", "Trump's".
+      uint32_t p = n;
+      while (p > sent.first_token && n - p < 2 && IsAdjective(doc_.tokens[p - 1].pos)) --p;
+      uint32_t speaker_first = 0, speaker_last = 0;
+      if (p > sent.first_token && doc_.tokens[p - 1].pos == Pos::kPRPS) {
+        speaker_first = p - 1;
+        speaker_last = p;
+      } else if (p > sent.first_token + 1 &&
+                 (doc_.tokens[p - 1].pos == Pos::kPOS || doc_.tokens[p - 1].lower == "'s")) {
+        speaker_last = p - 1;
+        speaker_first = speaker_last;
+        while (speaker_first > sent.first_token && speaker_last - speaker_first < 6 &&
+               (IsProperNoun(doc_.tokens[speaker_first - 1].pos) ||
+                IsNoun(doc_.tokens[speaker_first - 1].pos) ||
+                mention_at_[speaker_first - 1] >= 0)) {
+          --speaker_first;
+        }
+      }
+      const bool possessed = speaker_last > speaker_first;
+      const std::string_view next =
+          n + 1 < sent.last_token ? std::string_view(doc_.tokens[n + 1].lower) : "";
+      // "by", "with" and "from" mostly introduce agents and partners, not topics.
+      static const std::set<std::string_view> kComplement = {
+          "that", ":", "of", "to", "for", "against", "about", "on", "over", "at"};
+      if (kComplement.count(next) == 0) continue;
+      VerbGroup g = PseudoCue(s, n, n + 1, t.lemma.empty() ? t.lower : t.lemma);
+      g.speaker_first = speaker_first;
+      g.speaker_last = speaker_last;
+      if (possessed && mention_at_[speaker_last - 1] >= 0)
+        g.speaker = mention_at_[speaker_last - 1];
+      uint32_t b = n + 2;
+      while (b < sent.last_token && doc_.tokens[b].Has(kOpenQuote)) ++b;
+      uint32_t e = b;
+      while (e < sent.last_token && doc_.tokens[e].lower != ";" &&
+             (doc_.tokens[e].lower != "," || next == "that" || next == ":")) {
+        ++e;
+      }
+      g.content_first = b;
+      g.content_last = TrimClosing(b, e);
+      groups->push_back(std::move(g));
+    }
+  }
+
+  // Thinking, wanting, perceiving and other stances (cue verbs without an
+  // event code, stance verbs), as opposed to speech acts.
+  static bool IsAttitude(const VerbGroup& g) {
+    return g.verb != nullptr && (g.verb->Has(kVerbStance) || (g.cue && g.verb->cameo.empty()));
+  }
+
+  bool InsideReportedSpeech(const VerbGroup& g, const std::vector<VerbGroup>& groups) const {
+    if (!IsAttitude(g)) return false;
+    for (const VerbGroup& h : groups) {
+      // Only plain speech ("said", "told") reports a clause the attitude is in.
+      const bool speech = h.cue && h.verb != nullptr && h.verb->cameo == "010";
+      if (&h == &g || !h.reports || !h.owns_content || !speech) continue;
+      if (g.first >= h.content_first && g.first < h.content_last) return true;
+    }
+    return false;
+  }
+
+  // A verb framing a quotation is a speech cue whatever its meaning ("...,”
+  // he continued.", "“...” Smith recalled.", "Cruz went on: “...”"): a
+  // finite verb after a short subject that follows a closing quote (or opens
+  // the sentence after a quoted one), ending its clause or opening a quote.
+  bool FramesQuote(const VerbGroup& g) const {
+    const Sentence& sent = doc_.sentences[g.sentence];
+    if (!g.finite || g.passive || g.negated) return false;
+    if (g.lemma == "be" || g.lemma == "have" || g.lemma == "do") return false;
+    uint32_t after = g.phrase_end;
+    if (after < sent.last_token && doc_.tokens[after].lower == "on") ++after;
+    const Token* next = after < sent.last_token ? &doc_.tokens[after] : nullptr;
+    const bool opens_quote =
+        next != nullptr && (next->lower == ":" || next->Has(kOpenQuote) ||
+                            (next->lower == "," && after + 1 < sent.last_token &&
+                             doc_.tokens[after + 1].Has(kOpenQuote)));
+    const bool ends_clause = next == nullptr || next->lower == "." || next->lower == ",";
+    if (!opens_quote && !ends_clause) return false;
+    int j = static_cast<int>(g.first) - 1;
+    const int floor = static_cast<int>(sent.first_token);
+    while (j >= floor && doc_.tokens[j].pos == Pos::kRB) --j;
+    const int np_end = j;
+    while (j >= floor && np_end - j < 4 && IsNpToken(static_cast<uint32_t>(j))) --j;
+    if (j == np_end) return false;  // No subject.
+    if (j >= floor) {
+      const Token& before = doc_.tokens[j];
+      if (before.Has(kCloseQuote)) return true;
+      return before.lower == "," && j > floor && doc_.tokens[j - 1].Has(kCloseQuote);
+    }
+    if (opens_quote) return true;
+    if (g.sentence == 0) return false;
+    const Sentence& prev = doc_.sentences[g.sentence - 1];
+    return prev.last_token > prev.first_token && doc_.tokens[prev.last_token - 1].Has(kCloseQuote);
+  }
+
+  // "Her argument is that ...", "The campaign slogan was: ...": a speech or
+  // attitude noun (verbs.tsv nominal cue or medium) as the subject of a
+  // copula that introduces a clause or a quotation.
+  void CopulaNounCues(uint32_t s, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    const size_t n_groups = groups->size();
+    for (size_t i = 0; i < n_groups; ++i) {
+      const VerbGroup& g = (*groups)[i];
+      if (g.pseudo || g.lemma != "be" || g.first == sent.first_token || quoted_[g.first]) continue;
+      if (g.last >= sent.last_token) continue;
+      const Token& next = doc_.tokens[g.last];
+      if (!(next.lower == "that" || next.lower == ":" || next.Has(kOpenQuote))) continue;
+      const uint32_t n = g.first - 1;
+      const Token& head = doc_.tokens[n];
+      if (!IsNoun(head.pos) || IsProperNoun(head.pos)) continue;
+      const VerbEntry* v = find_nominal_(head);
+      if (v == nullptr || !(v->Has(kVerbCue) || v->Has(kVerbMedium))) continue;
+      VerbGroup c = PseudoCue(s, n, g.last, head.lemma.empty() ? head.lower : head.lemma);
+      uint32_t p = n;
+      while (p > sent.first_token && n - p < 3 && IsNpToken(p - 1) &&
+             doc_.tokens[p - 1].pos != Pos::kDET) {
+        --p;
+      }
+      if (p < n) {
+        c.speaker_first = p;
+        c.speaker_last = n;
+        if (mention_at_[n - 1] >= 0) c.speaker = mention_at_[n - 1];
+      }
+      c.content_first = g.last + 1;
+      while (c.content_first < sent.last_token && doc_.tokens[c.content_first].Has(kOpenQuote))
+        ++c.content_first;
+      c.content_last = TrimClosing(c.content_first, sent.last_token);
+      groups->push_back(std::move(c));
+    }
+  }
+
+  // "To Smith, the vote was a betrayal.": a clause-initial "to" before a
+  // person-like noun phrase and a comma gives that phrase's point of view
+  // ("For X," is more often a topic: "For his part,", "For Trump, Florida...").
+  bool PerspectiveCue(uint32_t s, uint32_t t, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    uint32_t start = sent.first_token;
+    while (start < t &&
+           (doc_.tokens[start].pos == Pos::kCC || doc_.tokens[start].Has(kOpenQuote))) {
+      ++start;
+    }
+    if (start != t) return false;
+    uint32_t e = t + 1;
+    bool person = false;
+    while (e < sent.last_token && e - t <= 6 && doc_.tokens[e].lower != ",") {
+      const Token& w = doc_.tokens[e];
+      if (!IsNpToken(e) && !IsProperNoun(w.pos)) return false;
+      if (w.pos == Pos::kCD) return false;  // "For two years,".
+      if (mention_at_[e] >= 0 || IsProperNoun(w.pos) || w.pos == Pos::kPRP) person = true;
+      ++e;
+    }
+    if (!person || e >= sent.last_token || doc_.tokens[e].lower != "," || e == t + 1) return false;
+    VerbGroup g = PseudoCue(s, t, t + 1, doc_.tokens[t].lower);
+    g.speaker_first = t + 1;
+    g.speaker_last = e;
+    if (mention_at_[e - 1] >= 0) g.speaker = mention_at_[e - 1];
+    g.content_first = e + 1;
+    g.content_last = TrimClosing(g.content_first, sent.last_token);
+    groups->push_back(std::move(g));
+    return true;
+  }
+
+  // "In a CNN poll, ...", "in his op-ed": "in" before a noun phrase headed by
+  // a medium noun (verbs.tsv flag medium) is the cue when no verb of the
+  // sentence is; the phrase is the source.
+  // Evidential adverbs ("reportedly", "allegedly") are cues without a source.
+  void MediumCues(uint32_t s, std::vector<VerbGroup>* groups) {
+    const Sentence& sent = doc_.sentences[s];
+    // "said in an interview": the verb is the cue.
+    bool has_verb_cue = false;
+    for (const VerbGroup& g : *groups) {
+      if (g.cue && !g.pseudo && !quoted_[g.first]) has_verb_cue = true;
+    }
+    for (uint32_t t = sent.first_token; t < sent.last_token; ++t) {
+      if (quoted_[t]) continue;
+      const Token& u = doc_.tokens[t];
+      static const std::set<std::string_view> kEvidential = {"reportedly", "allegedly",
+                                                             "purportedly", "supposedly"};
+      if (kEvidential.count(u.lower) > 0) {
+        groups->push_back(PseudoCue(s, t, t + 1, u.lower));
+        continue;
+      }
+      if (u.lower == "to" && PerspectiveCue(s, t, groups)) continue;
+      if (u.lower != "in" || has_verb_cue) continue;
+      uint32_t e = t + 1;
+      while (e < sent.last_token && e - t <= 6 && IsNpToken(e)) {
+        const VerbEntry* v = IsNoun(doc_.tokens[e].pos) ? find_nominal_(doc_.tokens[e]) : nullptr;
+        // The head: a medium noun not followed by more of the noun phrase.
+        if (v != nullptr && v->Has(kVerbMedium) &&
+            (e + 1 >= sent.last_token || !IsNoun(doc_.tokens[e + 1].pos))) {
+          VerbGroup g = PseudoCue(s, t, t + 1, "in");
+          g.speaker_first = t + 1;
+          g.speaker_last = e + 1;
+          groups->push_back(std::move(g));
+          break;
+        }
+        ++e;
+      }
+    }
+  }
+
   bool IsNpToken(uint32_t t) const {
     const Token& u = doc_.tokens[t];
     return IsNoun(u.pos) || IsAdjective(u.pos) || u.pos == Pos::kDET || u.pos == Pos::kPRP ||
@@ -796,24 +1064,31 @@ class DocumentExtraction {
         int j = static_cast<int>(g->first) - 1;
         const int floor = static_cast<int>(sent.first_token);
         while (j >= floor && doc_.tokens[j].pos == Pos::kRB) --j;
-        if (j >= floor + 1 && IsProperNoun(doc_.tokens[j].pos) &&
-            (doc_.tokens[j - 1].lower == "on" || doc_.tokens[j - 1].lower == "in")) {
-          j -= 2;  // "Smith on Tuesday said".
-        }
-        if (j >= floor && doc_.tokens[j].lower == ",") {
-          int p = j - 1;
-          while (p >= floor && j - p < 12 && doc_.tokens[p].lower != "," &&
-                 !IsVerb(doc_.tokens[p].pos))
-            --p;
-          if (p >= floor && doc_.tokens[p].lower == ",") j = p - 1;
-        }
-        int end = j + 1;
-        while (j >= floor && end - j <= 10 && IsNpToken(static_cast<uint32_t>(j))) --j;
-        if (j + 1 < end) {
-          g->speaker_first = static_cast<uint32_t>(j + 1);
-          g->speaker_last = static_cast<uint32_t>(end);
-          int m = mention_at_[end - 1];
-          if (m >= 0) g->speaker = m;
+        if (j >= floor && IsRelativeWord(doc_.tokens[j])) {
+          // "the union, which endorsed her": the relative pronoun stands for
+          // the speaker.
+          g->speaker_first = static_cast<uint32_t>(j);
+          g->speaker_last = static_cast<uint32_t>(j + 1);
+        } else {
+          if (j >= floor + 1 && IsProperNoun(doc_.tokens[j].pos) &&
+              (doc_.tokens[j - 1].lower == "on" || doc_.tokens[j - 1].lower == "in")) {
+            j -= 2;  // "Smith on Tuesday said".
+          }
+          if (j >= floor && doc_.tokens[j].lower == ",") {
+            int p = j - 1;
+            while (p >= floor && j - p < 12 && doc_.tokens[p].lower != "," &&
+                   !IsVerb(doc_.tokens[p].pos))
+              --p;
+            if (p >= floor && doc_.tokens[p].lower == ",") j = p - 1;
+          }
+          int end = j + 1;
+          while (j >= floor && end - j <= 10 && IsNpToken(static_cast<uint32_t>(j))) --j;
+          if (j + 1 < end) {
+            g->speaker_first = static_cast<uint32_t>(j + 1);
+            g->speaker_last = static_cast<uint32_t>(end);
+            int m = mention_at_[end - 1];
+            if (m >= 0) g->speaker = m;
+          }
         }
       }
     }
@@ -824,7 +1099,8 @@ class DocumentExtraction {
     bool content_before = false;
     if (left_edge > sent.first_token) {
       const Token& before = doc_.tokens[left_edge - 1];
-      content_before = before.lower == "," || before.Has(kCloseQuote);
+      content_before = (before.lower == "," || before.Has(kCloseQuote)) &&
+                       !IsRelativeWord(doc_.tokens[left_edge]);
     }
     if (content_before && left_edge - 1 > sent.first_token) {
       uint32_t b = sent.first_token;
@@ -979,7 +1255,9 @@ class DocumentExtraction {
       const int floor = static_cast<int>(sent.first_token);
       int end = j + 1;
       while (j >= floor && end - j <= 8 && IsNpToken(static_cast<uint32_t>(j))) --j;
-      if (j + 1 >= end || j + 1 != floor) continue;  // The NP must open the sentence.
+      // The NP must open the sentence, unless a direct quotation follows
+      // ("..., said Republican pollster Jane Doe: “...”").
+      if (j + 1 >= end || (j + 1 != floor && !next.Has(kOpenQuote))) continue;
       VerbGroup g = PseudoCue(s, t, t + 1, ":");
       g.speaker_first = static_cast<uint32_t>(j + 1);
       g.speaker_last = static_cast<uint32_t>(end);
@@ -992,6 +1270,9 @@ class DocumentExtraction {
       groups.push_back(std::move(g));
       break;
     }
+    NominalCues(s, &groups);
+    CopulaNounCues(s, &groups);
+    MediumCues(s, &groups);
     // "according to X, ..." and "..., according to X".
     for (uint32_t t = sent.first_token; t + 2 < sent.last_token; ++t) {
       if (doc_.tokens[t].lower != "according" || doc_.tokens[t + 1].lower != "to") continue;
@@ -1025,15 +1306,71 @@ class DocumentExtraction {
           sent.last_token > sent.first_token && doc_.tokens[sent.last_token - 1].lower == "?";
       // Verbal acts (statements, appeals, criticism, demands, threats...)
       // report their speaker's stance even without a speech flag.
-      if (!g.cue && g.verb != nullptr && IsVerbalAct(g.verb) && !g.passive && !g.participle) {
+      if (!g.cue && FramesQuote(g)) g.cue = g.reports = true;
+      const bool stance = g.verb != nullptr && g.verb->Has(kVerbStance);
+      if (!g.cue && g.verb != nullptr && (IsVerbalAct(g.verb) || stance) && !g.passive &&
+          !g.participle) {
         g.reports = !g.subjects.empty() || g.first > sent.first_token;
+        if (stance && !IsVerbalAct(g.verb)) g.owns_content = false;
       }
-      // Denied or asked speech is not an attribution ("I never said that",
-      // "Do you think...?").
-      if (g.reports && g.lemma != "deny" && (g.negated || question)) g.reports = false;
+      // "endorsed by the Times", "was backed by most senators": the agent.
+      int agent = -1;
+      if (!g.cue && g.verb != nullptr && (IsVerbalAct(g.verb) || stance) &&
+          (g.passive || g.participle)) {
+        std::vector<int> agents = AgentsOf(g);
+        if (!agents.empty()) {
+          agent = agents.front();
+          g.reports = true;
+          g.owns_content = false;
+        }
+      }
+      // "He was nominated in 2011", "two marches are planned": a passive
+      // stance or verbal act without an agent has an implicit source.
+      const bool implicit_source =
+          !g.cue && agent < 0 && g.passive && g.verb != nullptr && (IsVerbalAct(g.verb) || stance);
+      if (implicit_source) {
+        g.reports = true;
+        g.owns_content = false;
+      }
+      // Denied or asked speech ("I never said that", "Do you think...?") is
+      // still an attribution cue, but its content is not the speaker's claim.
+      if (g.reports && g.lemma != "deny" && g.negated) g.owns_content = false;
+      if (g.reports && question) g.owns_content = false;
       if (g.reports) FindSpeechContent(&g, groups);
-      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0)
+      if (agent >= 0) {
+        g.speaker = agent;
+        g.speaker_first = mentions_[agent].first;
+        g.speaker_last = mentions_[agent].last;
+      }
+      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0 &&
+          (g.infinitive || g.gerund) && g.controller >= 0) {
+        // "the first senators to endorse him": the controller's subject.
+        VerbGroup c = groups[g.controller];
+        if (c.speaker_last <= c.speaker_first && c.speaker < 0) FindSpeechContent(&c, groups);
+        g.speaker = c.speaker;
+        g.speaker_first = c.speaker_first;
+        g.speaker_last = c.speaker_last;
+      }
+      if (g.reports && !g.cue && g.speaker_last <= g.speaker_first && g.speaker < 0 &&
+          g.first > sent.first_token && &g != &groups.front()) {
+        // "X appeared on the show and defended himself": the speaker of the
+        // coordinated verb before.
+        uint32_t b = g.first - 1;
+        while (b > sent.first_token && doc_.tokens[b].pos == Pos::kRB) --b;
+        const std::string& w = doc_.tokens[b].lower;
+        if (w == "and" || w == "but" || w == "or") {
+          VerbGroup prev = *(&g - 1);
+          if (prev.speaker_last <= prev.speaker_first && prev.speaker < 0)
+            FindSpeechContent(&prev, groups);
+          g.speaker = prev.speaker;
+          g.speaker_first = prev.speaker_first;
+          g.speaker_last = prev.speaker_last;
+        }
+      }
+      if (g.reports && !g.cue && !implicit_source && g.speaker_last <= g.speaker_first &&
+          g.speaker < 0) {
         g.reports = false;
+      }
     }
     ResolvePronouns(s, groups);
 
@@ -1052,11 +1389,12 @@ class DocumentExtraction {
     for (size_t i = 0; i < groups.size(); ++i) {
       const VerbGroup& g = groups[i];
       if (!g.reports) continue;
-      for (uint32_t t = std::max(g.content_first, sent.first_token); t < g.content_last; ++t) {
+      for (uint32_t t = std::max(g.content_first, sent.first_token);
+           g.owns_content && t < g.content_last; ++t) {
         speaker_group_at[t - sent.first_token] = static_cast<int>(i);
       }
-      if (g.content_last > g.content_first && g.content_first < sent.first_token &&
-          g.speaker >= 0 && IsResolvedActor(g.speaker)) {
+      if (g.owns_content && g.content_last > g.content_first &&
+          g.content_first < sent.first_token && g.speaker >= 0 && IsResolvedActor(g.speaker)) {
         // Content in the previous sentence: attribute its events now.
         for (PendingEvent& pe : pending_) {
           if (pe.anchor >= g.content_first && pe.anchor < g.content_last && pe.attributed_to < 0) {
@@ -1064,6 +1402,10 @@ class DocumentExtraction {
           }
         }
       }
+      // A cue inside a direct quotation is part of the quoted speaker's words,
+      // nested in the attribution of the quote; it is not listed on its own.
+      // So is an attitude inside reported speech ("she said voters want...").
+      if (quoted_[g.first] || InsideReportedSpeech(g, groups)) continue;
       Attribution a;
       if (g.speaker >= 0) {
         int r = Resolved(g.speaker);
@@ -1079,8 +1421,10 @@ class DocumentExtraction {
       a.sentence = s;
       a.cue_begin = CpBegin(g.first);
       a.cue_end = CpEnd(g.phrase_end);
-      a.content_begin = CpBegin(g.content_first);
-      a.content_end = CpEnd(g.content_last);
+      if (g.content_last > g.content_first) {
+        a.content_begin = CpBegin(g.content_first);
+        a.content_end = CpEnd(g.content_last);
+      }
       if (g.speaker_last > g.speaker_first) {
         a.speaker_begin = CpBegin(g.speaker_first);
         a.speaker_end = CpEnd(g.speaker_last);
@@ -1142,7 +1486,7 @@ class DocumentExtraction {
       // Plain speech ("said", "believes") is an attribution, not an event;
       // cues with an event code of their own ("called on") are both.
       const bool plain_speech = v->cameo.empty() || v->cameo.rfind("01", 0) == 0;
-      if (g.cue && !v->Has(kVerbAccusatory) && plain_speech) continue;
+      if ((g.cue || v->Has(kVerbStance)) && !v->Has(kVerbAccusatory) && plain_speech) continue;
       std::vector<int> sources = g.subjects, targets = g.objects;
       if (g.passive || g.participle) {
         sources = AgentsOf(g);
@@ -1257,6 +1601,11 @@ class DocumentExtraction {
       if (mention_at_[n] >= 0 || !(IsNoun(t.pos) || nominal_gerund)) continue;
       const VerbEntry* v = find_nominal_(t);
       if (v == nullptr) continue;
+      // Speech nouns without an event code of their own ("statement") are cues only.
+      if ((v->Has(kVerbCue) || v->Has(kVerbMedium)) &&
+          (v->cameo.empty() || v->cameo.rfind("01", 0) == 0)) {
+        continue;
+      }
       VerbGroup g;
       g.sentence = s;
       g.main = n;
@@ -1468,6 +1817,7 @@ class DocumentExtraction {
   const std::function<const VerbEntry*(const Token&)>& find_nominal_;
   bool open_triples_ = false;
   std::vector<int> mention_at_;
+  std::vector<bool> quoted_;  // Per token: inside a direct quotation.
   std::set<int> subject_mentions_;
   std::vector<PendingEvent> pending_;
 };
@@ -1512,6 +1862,12 @@ const VerbEntry* RelationExtractor::FindVerb(const Document& doc, uint32_t verb,
              doc.tokens[k].lemma != v->words[w] &&
              (IsAdjective(doc.tokens[k].pos) || doc.tokens[k].pos == Pos::kCD ||
               doc.tokens[k].pos == Pos::kPRPS)) {
+        ++k;
+        ++skipped;
+      }
+      // Degree adverbs after a copula: "is very eager to", "was deeply skeptical of".
+      while (w == 1 && v->words[0] == "be" && k < limit && doc.tokens[k].pos == Pos::kRB &&
+             skipped < 2) {
         ++k;
         ++skipped;
       }
