@@ -146,6 +146,9 @@ class GraphReader {
   // snapshot's generation), else null: callers then use the edge indexes.
   // Loaded on the first call and kept by the reader.
   virtual Result<std::shared_ptr<const Topology>> GetTopology() const = 0;
+  // What GetTopology returned before, without any I/O: null when it was
+  // never called on this reader (or found no current topology).
+  virtual std::shared_ptr<const Topology> LoadedTopology() const = 0;
 };
 
 // Options of a bulk load (GraphStore::NewBulkWriter).

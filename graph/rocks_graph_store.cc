@@ -404,6 +404,8 @@ class RocksGraphReader final : public GraphReader {
     return topology_;
   }
 
+  std::shared_ptr<const Topology> LoadedTopology() const override { return topology_; }
+
   Result<StoreStats> Stats() const override {
     StoreStats stats;
     KG_ASSIGN_OR_RETURN(stats.documents, GetCounter(codec::StatKey("documents")));

@@ -600,6 +600,9 @@ Result<ResultTable> FindPaths(const GraphReader& reader, const std::string& from
   return Guard([&]() -> Result<ResultTable> {
     KG_RETURN_IF_ERROR(CheckHops(options.max_hops, budget, "--max-hops"));
     GraphContext ctx(reader, budget);
+    // A bidirectional search reads few links; loading the topology for one
+    // pair costs more than it saves (a reader that has it uses it).
+    ctx.set_load_topology(false);
     KG_ASSIGN_OR_RETURN(std::vector<ActorId> sources, ctx.ResolveActor(from));
     KG_ASSIGN_OR_RETURN(std::vector<ActorId> targets, ctx.ResolveActor(to));
     std::vector<std::string> notes;
@@ -623,6 +626,9 @@ Result<ResultTable> Neighbors(const GraphReader& reader, const std::string& acto
   return Guard([&]() -> Result<ResultTable> {
     KG_RETURN_IF_ERROR(CheckHops(options.hops, budget, "--hops"));
     GraphContext ctx(reader, budget);
+    // One ring is one prefix scan per start; two or more can reach most of
+    // the graph, which the topology walks far faster than the indexes.
+    ctx.set_load_topology(options.hops >= 2);
     KG_ASSIGN_OR_RETURN(std::vector<ActorId> starts, ctx.ResolveActor(actor));
     ResultTable table;
     KG_ASSIGN_OR_RETURN(EdgeFilter filter, CompileFilter(ctx, options.filter, &table.notes));

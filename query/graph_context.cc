@@ -371,8 +371,14 @@ namespace kg::query {
 Result<const Topology*> GraphContext::CurrentTopology() {
   if (!options_.use_topology) return nullptr;
   if (!topology_) {
-    KG_ASSIGN_OR_RETURN(std::shared_ptr<const Topology> t, reader_.GetTopology());
-    topology_ = std::move(t);
+    if (!load_topology_) {
+      std::shared_ptr<const Topology> loaded = reader_.LoadedTopology();
+      if (loaded == nullptr) return nullptr;  // Not cached: a later call may still load it.
+      topology_ = std::move(loaded);
+    } else {
+      KG_ASSIGN_OR_RETURN(std::shared_ptr<const Topology> t, reader_.GetTopology());
+      topology_ = std::move(t);
+    }
   }
   return topology_->get();
 }

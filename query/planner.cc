@@ -858,20 +858,23 @@ class Planner {
     if (p.selector != PathSelector::kNone || !p.path_var.empty()) return;
     const RelInfo& rel = plan_.rels[0];
     if (rel.variable_length || rel.direction == RelDirection::kBoth) return;
-    const Result<const Topology*> topology = ctx_.CurrentTopology();
-    const bool from_topology = topology.ok() && *topology != nullptr;
-    // The counts column family holds asserted events only.
-    if (rel.include_negated && !from_topology) return;
     if (rel.date_from != INT32_MIN || rel.date_to != INT32_MAX) return;
     if (!rel.per_hop_filters.empty() || rel.from_node == rel.to_node) return;
     if (plan_.nodes.size() != 2) return;
-    // Without a topology pinned nodes are cheaper through the edge indexes.
-    for (const NodeInfo& n : plan_.nodes) {
-      if (n.candidates && !from_topology) return;
-    }
     for (const PlanOp& op : plan_.ops) {
       if (!op.filters.empty()) return;
     }
+    bool pinned = false;
+    for (const NodeInfo& n : plan_.nodes) pinned = pinned || n.candidates.has_value();
+    // A pinned actor's edges are one short prefix scan: the topology is worth
+    // loading for them only if an earlier query of this reader loaded it.
+    ctx_.set_load_topology(!pinned);
+    const Result<const Topology*> topology = ctx_.CurrentTopology();
+    ctx_.set_load_topology(true);
+    const bool from_topology = topology.ok() && *topology != nullptr;
+    // The counts column family holds asserted events only, and pinned nodes
+    // are cheaper through the edge indexes.
+    if ((rel.include_negated || pinned) && !from_topology) return;
     CountPlan cp;
     cp.rel = 0;
     cp.from_topology = from_topology;

@@ -152,8 +152,10 @@ TEST(StoreTopologyTest, CurrentOnlyUntilTheNextWrite) {
   EXPECT_TRUE(*rebuilt);
   EXPECT_FALSE(*store->RefreshTopology());  // Already current: nothing to do.
   auto before_write = store->NewReader();
+  EXPECT_EQ(before_write->LoadedTopology(), nullptr);  // Nothing read yet.
   const Topology* topo = Current(*before_write);
   ASSERT_NE(topo, nullptr);
+  EXPECT_EQ(before_write->LoadedTopology().get(), topo);
   const uint32_t us = *topo->IndexOf(ActorIdFor("US"));
   const uint32_t accuse = *topo->RelationIndexOf(RelationIdFor("accuse"));
   auto out = topo->Out(us);
