@@ -1,5 +1,6 @@
 #include "tests/test_util.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,5 +78,14 @@ CommandResult RunCommand(const std::string& command) {
 }
 
 std::string KgBinary() { return KG_BINARY; }
+
+std::unique_ptr<GraphStore> OpenTestStore(const std::string& path, bool read_only) {
+  StoreOptions options;
+  options.path = path;
+  options.read_only = read_only;
+  auto store = GraphStore::Open(options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
 
 }  // namespace kg::testing

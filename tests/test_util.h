@@ -2,7 +2,10 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "graph/graph_store.h"
 
 namespace kg::testing {
 
@@ -39,5 +42,9 @@ CommandResult RunCommand(const std::string& command);
 std::string ShellQuote(const std::string& arg);
 // Path of the built kg binary.
 std::string KgBinary();
+
+// Opens (creating if needed) the store at `path`; a failure is a test
+// failure and returns null.
+std::unique_ptr<GraphStore> OpenTestStore(const std::string& path, bool read_only = false);
 
 }  // namespace kg::testing

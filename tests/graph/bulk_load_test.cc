@@ -51,7 +51,8 @@ Dump DumpStore(const std::string& path) {
   for (size_t i = 0; i < handles.size(); ++i) {
     auto& cf = dump[names[i]];
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[i]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) cf[it->key().ToString()] = it->value().ToString();
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      cf[it->key().ToString()] = it->value().ToString();
     EXPECT_TRUE(it->status().ok());
   }
   // The generation counts writes (one per document on the batch path, one
@@ -104,8 +105,11 @@ std::vector<Doc> MakeDocs(int n, uint64_t seed, uint64_t hash_salt = 0) {
   std::mt19937_64 rng(seed);
   const char* actors[] = {"USA", "Russia", "China", "Ukraine", "John Kerry", "Sergey Lavrov", "UN"};
   const char* codes[] = {"USA", "RUS", "CHN", "UKR", "USAGOV", "RUSGOV", "IGOUNO"};
-  const char* relations[][2] = {{"accuse", "112"}, {"meet", "040"}, {"attack", "183"},
-                                {"criticize", "111"}, {"suspend relations", "161"}};
+  const char* relations[][2] = {{"accuse", "112"},
+                                {"meet", "040"},
+                                {"attack", "183"},
+                                {"criticize", "111"},
+                                {"suspend relations", "161"}};
   std::vector<Doc> docs;
   for (int d = 0; d < n; ++d) {
     Doc doc;
@@ -143,14 +147,6 @@ std::vector<Doc> MakeDocs(int n, uint64_t seed, uint64_t hash_salt = 0) {
   return docs;
 }
 
-std::unique_ptr<GraphStore> Open(const std::string& path) {
-  StoreOptions options;
-  options.path = path;
-  auto store = GraphStore::Open(options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
 void PutAll(GraphStore& store, const std::vector<Doc>& docs) {
   for (const Doc& d : docs) ASSERT_TRUE(store.PutDocument(d.meta, d.events, d.actors).ok());
 }
@@ -173,12 +169,12 @@ TEST(BulkLoadTest, EmptyStoreMatchesBatchPath) {
   TempDir dir;
   const auto docs = MakeDocs(300, 7);
   {
-    auto a = Open(dir.Sub("batch"));
+    auto a = kg::testing::OpenTestStore(dir.Sub("batch"));
     PutAll(*a, docs);
   }
   BulkLoadStats stats;
   {
-    auto b = Open(dir.Sub("bulk"));
+    auto b = kg::testing::OpenTestStore(dir.Sub("bulk"));
     stats = BulkAll(*b, docs, 1'000'000);
   }
   EXPECT_EQ(stats.documents_added, 300u);
@@ -192,12 +188,12 @@ TEST(BulkLoadTest, SmallChunksGiveOverlappingFilesAndTheSameStore) {
   TempDir dir;
   const auto docs = MakeDocs(300, 8);
   {
-    auto a = Open(dir.Sub("batch"));
+    auto a = kg::testing::OpenTestStore(dir.Sub("batch"));
     PutAll(*a, docs);
   }
   BulkLoadStats stats;
   {
-    auto b = Open(dir.Sub("bulk"));
+    auto b = kg::testing::OpenTestStore(dir.Sub("bulk"));
     stats = BulkAll(*b, docs, 37);  // Many chunks whose key ranges overlap.
     auto reader = b->NewReader();
     auto st = reader->Stats();
@@ -216,13 +212,13 @@ TEST(BulkLoadTest, NonEmptyStoreReplacesChangedDocumentsLikePutDocument) {
   // Keep 20 documents identical to the stored ones: unchanged.
   for (int i = 0; i < 20; ++i) second[i] = first[i];
   {
-    auto a = Open(dir.Sub("batch"));
+    auto a = kg::testing::OpenTestStore(dir.Sub("batch"));
     PutAll(*a, first);
     PutAll(*a, second);
   }
   BulkLoadStats stats;
   {
-    auto b = Open(dir.Sub("bulk"));
+    auto b = kg::testing::OpenTestStore(dir.Sub("bulk"));
     PutAll(*b, first);
     stats = BulkAll(*b, second, 50);
   }
@@ -235,7 +231,7 @@ TEST(BulkLoadTest, NonEmptyStoreReplacesChangedDocumentsLikePutDocument) {
 
 TEST(BulkLoadTest, AppendEventGroupsRowsByDocumentAndDate) {
   TempDir dir;
-  auto store = Open(dir.Sub("s"));
+  auto store = kg::testing::OpenTestStore(dir.Sub("s"));
   {
     auto writer = store->NewBulkWriter(BulkLoadOptions());
     ASSERT_TRUE(writer.ok());
@@ -258,12 +254,15 @@ TEST(BulkLoadTest, AppendEventGroupsRowsByDocumentAndDate) {
   }
   auto reader = store->NewReader();
   int n = 0;
-  ASSERT_TRUE(reader->ScanDocumentEvents("d1", [&](const StoredEvent& e) {
-                      EXPECT_EQ(e.key.ordinal, static_cast<uint32_t>(n));
-                      EXPECT_EQ(e.date, 17000);
-                      ++n;
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(reader
+                  ->ScanDocumentEvents("d1",
+                                       [&](const StoredEvent& e) {
+                                         EXPECT_EQ(e.key.ordinal, static_cast<uint32_t>(n));
+                                         EXPECT_EQ(e.date, 17000);
+                                         ++n;
+                                         return true;
+                                       })
+                  .ok());
   EXPECT_EQ(n, 2);
   auto other = reader->GetDocument("d1@" + FormatIsoDate(17001));
   ASSERT_TRUE(other.ok());
@@ -276,7 +275,7 @@ TEST(BulkLoadTest, AppendEventGroupsRowsByDocumentAndDate) {
 
 TEST(BulkLoadTest, AbandonedWriterLeavesStoreUntouched) {
   TempDir dir;
-  auto store = Open(dir.Sub("s"));
+  auto store = kg::testing::OpenTestStore(dir.Sub("s"));
   {
     auto writer = store->NewBulkWriter(BulkLoadOptions());
     ASSERT_TRUE(writer.ok());
@@ -288,7 +287,6 @@ TEST(BulkLoadTest, AbandonedWriterLeavesStoreUntouched) {
   EXPECT_EQ(st->documents, 0);
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("s") + "/bulk.tmp"));
 }
-
 
 // The bulk writer encodes through the codec's append/fixed-buffer variants;
 // they must give the bytes of the allocating encoders.
@@ -337,7 +335,8 @@ TEST(BulkLoadTest, CodecBulkEncodersMatchTheAllocatingOnes) {
       }
       char pair[codec::kPairCountKeySize];
       codec::EncodePairCountKeyTo(e.relation, e.source, e.target, pair);
-      EXPECT_EQ(std::string(pair, sizeof pair), codec::PairCountKey(e.relation, e.source, e.target));
+      EXPECT_EQ(std::string(pair, sizeof pair),
+                codec::PairCountKey(e.relation, e.source, e.target));
     }
   }
 }
@@ -361,11 +360,11 @@ TEST(BulkLoadTest, InterleavedTableRowsMatchBatchPath) {
     }
   }
   {
-    auto a = Open(dir.Sub("batch"));
+    auto a = kg::testing::OpenTestStore(dir.Sub("batch"));
     PutAll(*a, docs);
   }
   {
-    auto b = Open(dir.Sub("bulk"));
+    auto b = kg::testing::OpenTestStore(dir.Sub("bulk"));
     BulkLoadOptions options;
     options.chunk_events = 23;
     auto writer = b->NewBulkWriter(options);

@@ -42,15 +42,6 @@ DocumentMeta Meta(const std::string& id, uint64_t hash, Date date = 17078) {
   return m;
 }
 
-std::unique_ptr<GraphStore> OpenStore(const std::string& path, bool read_only = false) {
-  StoreOptions options;
-  options.path = path;
-  options.read_only = read_only;
-  auto store = GraphStore::Open(options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
 std::vector<EdgeEntry> AllEdges(const GraphReader& reader, EdgeScanSpec spec = {}) {
   std::vector<EdgeEntry> out;
   EXPECT_TRUE(reader
@@ -84,7 +75,7 @@ class GraphStoreTest : public ::testing::Test {
 };
 
 TEST_F(GraphStoreTest, PutDocumentIndexesEdgesInAllThreeOrders) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   std::vector<Event> events = {
       MakeEvent("John Kerry", "USAGOV", "criticize", "111", "Russia", "RUS"),
       MakeEvent("Russia", "RUS", "blame", "112", "United States", "USA")};
@@ -130,7 +121,7 @@ TEST_F(GraphStoreTest, PutDocumentIndexesEdgesInAllThreeOrders) {
 }
 
 TEST_F(GraphStoreTest, ReingestSameContentChangesNothing) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   std::vector<Event> events = {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")};
   ASSERT_TRUE(store->PutDocument(Meta("d1", 7), events, {}).ok());
   auto again = store->PutDocument(Meta("d1", 7), events, {});
@@ -144,7 +135,7 @@ TEST_F(GraphStoreTest, ReingestSameContentChangesNothing) {
 }
 
 TEST_F(GraphStoreTest, ChangedDocumentReplacesItsOldEvents) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   ASSERT_TRUE(store
                   ->PutDocument(Meta("d1", 1),
                                 {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB"),
@@ -172,7 +163,7 @@ TEST_F(GraphStoreTest, ChangedDocumentReplacesItsOldEvents) {
 }
 
 TEST_F(GraphStoreTest, DeleteDocumentRemovesEverything) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   ASSERT_TRUE(
       store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
           .ok());
@@ -186,7 +177,7 @@ TEST_F(GraphStoreTest, DeleteDocumentRemovesEverything) {
 }
 
 TEST_F(GraphStoreTest, NegatedEventsAreStoredButNotCounted) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   ASSERT_TRUE(
       store
           ->PutDocument(Meta("d1", 1),
@@ -201,7 +192,7 @@ TEST_F(GraphStoreTest, NegatedEventsAreStoredButNotCounted) {
 }
 
 TEST_F(GraphStoreTest, DateRangeScanOnFullyBoundPrefix) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(store
                     ->PutDocument(Meta("d" + std::to_string(i), i + 1, 100 + i * 10),
@@ -224,7 +215,7 @@ TEST_F(GraphStoreTest, DateRangeScanOnFullyBoundPrefix) {
 }
 
 TEST_F(GraphStoreTest, ReaderSnapshotDoesNotSeeLaterDocuments) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   ASSERT_TRUE(
       store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
           .ok());
@@ -241,7 +232,7 @@ TEST_F(GraphStoreTest, ReaderSnapshotDoesNotSeeLaterDocuments) {
 }
 
 TEST_F(GraphStoreTest, ConcurrentReadersNeverSeeHalfADocument) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   std::atomic<bool> done{false};
   std::atomic<int> violations{0};
   std::thread reader_thread([&] {
@@ -271,7 +262,7 @@ TEST_F(GraphStoreTest, ConcurrentReadersNeverSeeHalfADocument) {
 }
 
 TEST_F(GraphStoreTest, ActorsMergeAliasesAndResolveByAlias) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   ActorRecord us{0, "United States", "USA", ActorType::kCountry, {"US", "U.S.", "Washington"}};
   ASSERT_TRUE(
       store
@@ -296,12 +287,12 @@ TEST_F(GraphStoreTest, ActorsMergeAliasesAndResolveByAlias) {
 
 TEST_F(GraphStoreTest, ReopenKeepsDataAndReadOnlyRejectsWrites) {
   {
-    auto store = OpenStore(path_);
+    auto store = kg::testing::OpenTestStore(path_);
     ASSERT_TRUE(
         store->PutDocument(Meta("d1", 1), {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB")}, {})
             .ok());
   }
-  auto ro = OpenStore(path_, /*read_only=*/true);
+  auto ro = kg::testing::OpenTestStore(path_, /*read_only=*/true);
   ASSERT_NE(ro, nullptr);
   EXPECT_EQ(AllEdges(*ro->NewReader()).size(), 1u);
   EXPECT_FALSE(ro->PutDocument(Meta("d2", 2), {}, {}).ok());
@@ -311,7 +302,7 @@ TEST_F(GraphStoreTest, ReopenKeepsDataAndReadOnlyRejectsWrites) {
 }
 
 TEST_F(GraphStoreTest, SecondWriterGetsAClearLockError) {
-  auto first = OpenStore(path_);
+  auto first = kg::testing::OpenTestStore(path_);
   StoreOptions options;
   options.path = path_;
   auto second = GraphStore::Open(options);
@@ -337,7 +328,7 @@ TEST_F(GraphStoreTest, RejectsForeignDirectoriesAndFiles) {
 }
 
 TEST_F(GraphStoreTest, IncompatibleFormatVersionIsRefusedClearly) {
-  { OpenStore(path_); }
+  { kg::testing::OpenTestStore(path_); }
   {
     // Rewrite the version key as a future kg would.
     std::vector<std::string> names;
@@ -372,7 +363,7 @@ TEST_F(GraphStoreTest, UncreatableDirectoryFailsClearly) {
 }
 
 TEST_F(GraphStoreTest, FullIndexScansAgreeAndCheckpointCopiesTheStore) {
-  auto store = OpenStore(path_);
+  auto store = kg::testing::OpenTestStore(path_);
   ASSERT_TRUE(store
                   ->PutDocument(Meta("d1", 1),
                                 {MakeEvent("A", "AAA", "accuse", "112", "B", "BBB"),
@@ -395,7 +386,7 @@ TEST_F(GraphStoreTest, FullIndexScansAgreeAndCheckpointCopiesTheStore) {
   EXPECT_EQ(events, 2u);
   std::string copy = dir_.Sub("backup");
   ASSERT_TRUE(store->Checkpoint(copy).ok());
-  auto backup = OpenStore(copy, /*read_only=*/true);
+  auto backup = kg::testing::OpenTestStore(copy, /*read_only=*/true);
   ASSERT_NE(backup, nullptr);
   EXPECT_EQ(AllEdges(*backup->NewReader()).size(), 2u);
   EXPECT_FALSE(store->Checkpoint(copy).ok()) << "an existing directory is refused";

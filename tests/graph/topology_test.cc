@@ -121,14 +121,6 @@ DocumentMeta Doc(const std::string& id, uint64_t hash) {
   return m;
 }
 
-std::unique_ptr<GraphStore> Open(const std::string& path) {
-  StoreOptions options;
-  options.path = path;
-  auto store = GraphStore::Open(options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
 const Topology* Current(const GraphReader& reader) {
   auto t = reader.GetTopology();
   EXPECT_TRUE(t.ok()) << t.status().ToString();
@@ -137,7 +129,7 @@ const Topology* Current(const GraphReader& reader) {
 
 TEST(StoreTopologyTest, CurrentOnlyUntilTheNextWrite) {
   TempDir dir;
-  auto store = Open(dir.Sub("db"));
+  auto store = kg::testing::OpenTestStore(dir.Sub("db"));
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store
                   ->PutDocument(Doc("d1", 1),
@@ -191,7 +183,7 @@ TEST(StoreTopologyTest, CurrentOnlyUntilTheNextWrite) {
 TEST(StoreTopologyTest, BulkLoadMakesItStaleAndItSurvivesReopening) {
   TempDir dir;
   {
-    auto store = Open(dir.Sub("db"));
+    auto store = kg::testing::OpenTestStore(dir.Sub("db"));
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->PutDocument(Doc("d1", 1), {Ev("US", "accuse", "Russia")}, {}).ok());
     ASSERT_TRUE(*store->RefreshTopology());
@@ -217,7 +209,7 @@ TEST(StoreTopologyTest, BulkLoadMakesItStaleAndItSurvivesReopening) {
 
 TEST(StoreTopologyTest, LargeTopologySpansSeveralChunks) {
   TempDir dir;
-  auto store = Open(dir.Sub("db"));
+  auto store = kg::testing::OpenTestStore(dir.Sub("db"));
   ASSERT_NE(store, nullptr);
   auto writer = store->NewBulkWriter(BulkLoadOptions());
   ASSERT_TRUE(writer.ok());
