@@ -1,5 +1,7 @@
 // Throughput of the lexical layer: SplitAndTokenize (bytes/s), Tagger::Tag
-// (tokens/s) and Lemmatizer::Lemmatize (tokens/s). Uses the first 2 MB of
+// (tokens/s), Lemmatizer::Lemmatize (tokens/s) and the actor gazetteer's
+// longest-match Gazetteer::FindMentions over the curated dictionaries of
+// data/ (tokens/s), plus building its tries. Uses the first 2 MB of
 // ../shared/corpus/reuters21578.jsonl texts when present, else a synthetic
 // news-like text.
 #include <benchmark/benchmark.h>
@@ -7,7 +9,10 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "ingest/dictionary.h"
+#include "ingest/gazetteer.h"
 #include "ingest/lemmatizer.h"
 #include "ingest/tagger.h"
 #include "ingest/text.h"
@@ -147,6 +152,69 @@ void BM_LoadLemmatizer(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LoadLemmatizer)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The data/ dictionaries, a gazetteer over them and Text() tokenized and
+// tagged (the gazetteer reads part-of-speech tags, as in Pipeline::Process);
+// built once, as the framework calls a benchmark several times. Null when the
+// dictionaries or the tagger cannot be loaded.
+struct GazetteerInput {
+  Dictionaries dicts;
+  std::unique_ptr<Gazetteer> gazetteer;
+  Document doc;
+};
+
+const GazetteerInput* LoadGazetteerInput() {
+  static const std::unique_ptr<GazetteerInput> input = []() -> std::unique_ptr<GazetteerInput> {
+    auto dicts = LoadDictionaries(KG_DEFAULT_DATA_DIR, {}, {});
+    auto tagger = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
+    if (!dicts.ok() || !tagger.ok()) return nullptr;
+    auto in = std::make_unique<GazetteerInput>();
+    in->dicts = std::move(dicts).value();
+    in->gazetteer = std::make_unique<Gazetteer>(in->dicts);
+    in->doc.text = Text();
+    SplitAndTokenize(TextOptions{}, &in->doc);
+    for (const Sentence& s : in->doc.sentences) {
+      (*tagger)->Tag(&in->doc, s.first_token, s.last_token);
+    }
+    return in;
+  }();
+  return input.get();
+}
+
+void BM_GazetteerFindMentions(benchmark::State& state) {
+  const GazetteerInput* in = LoadGazetteerInput();
+  if (in == nullptr) {
+    state.SkipWithError("cannot load the dictionaries or the tagger");
+    return;
+  }
+  const Date date = *ParseDictionaryDate("2015-10-01");
+  std::vector<ActorMention> mentions;
+  for (auto _ : state) {
+    mentions.clear();
+    for (uint32_t s = 0; s < in->doc.sentences.size(); ++s) {
+      if (!in->doc.sentences[s].skipped) in->gazetteer->FindMentions(in->doc, s, date, &mentions);
+    }
+    benchmark::DoNotOptimize(mentions.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in->doc.tokens.size()));
+  state.counters["mentions"] = static_cast<double>(mentions.size());
+}
+BENCHMARK(BM_GazetteerFindMentions)->Unit(benchmark::kMillisecond);
+
+// Building the tries from loaded dictionaries (once per Pipeline).
+void BM_GazetteerBuild(benchmark::State& state) {
+  const GazetteerInput* in = LoadGazetteerInput();
+  if (in == nullptr) {
+    state.SkipWithError("cannot load the dictionaries or the tagger");
+    return;
+  }
+  for (auto _ : state) {
+    const Gazetteer gazetteer(in->dicts);
+    benchmark::DoNotOptimize(&gazetteer);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * in->dicts.actors.size()));
+}
+BENCHMARK(BM_GazetteerBuild)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 }  // namespace
 }  // namespace kg::ingest
