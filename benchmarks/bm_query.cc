@@ -70,8 +70,10 @@ size_t SkewedActor(std::mt19937_64& rng, size_t n) {
 }
 
 BenchGraph& Graph() {
-  static BenchGraph* graph = [] {
-    auto* g = new BenchGraph();
+  // A function-local static (not a leaked pointer), so that its destructor
+  // removes the temporary store at exit.
+  static std::unique_ptr<BenchGraph> graph = [] {
+    auto g = std::make_unique<BenchGraph>();
     const char* env = std::getenv("KG_BENCH_EDGES");
     g->edges = env != nullptr ? std::strtoull(env, nullptr, 10) : 100000;
     g->actors = std::max<size_t>(100, g->edges / 10);
