@@ -34,7 +34,18 @@ void RegisterStatsCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
         return true;
       });
     }
-    if (s.ok()) {
+    // A current topology holds the per-relation totals; otherwise sum the
+    // pair counters (one entry per distinct triple: slower on large stores).
+    Result<std::shared_ptr<const Topology>> topology =
+        s.ok() ? reader->GetTopology() : Result<std::shared_ptr<const Topology>>(s);
+    if (s.ok() && !topology.ok()) s = topology.status();
+    if (s.ok() && *topology != nullptr) {
+      const Topology& topo = **topology;
+      for (uint32_t r = 0; r < topo.num_relations(); ++r) {
+        const int64_t n = topo.RelationEvents(r, /*asserted_only=*/true);
+        if (n != 0) by_relation[topo.relation(r)] = n;
+      }
+    } else if (s.ok()) {
       s = reader->ScanPairCounts(std::nullopt, [&](const PairCount& pc) {
         by_relation[pc.relation] += pc.count;
         return true;
