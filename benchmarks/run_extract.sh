@@ -38,7 +38,7 @@ for m in $MULTS; do
   for ((k = 0; k < m; ++k)); do
     sed -E "s/\"id\": *\"/\"id\": \"c$k-/" "$WORK/base.jsonl" >> "$WORK/in$m.jsonl"
   done
-  run extract "$m" "$KG" extract -j "$THREADS" -q "$WORK/in$m.jsonl"
+  run extract "$m" "$KG" extract -j "$THREADS" "$WORK/in$m.jsonl"
   rm -rf "$WORK/db"; run ingest "$m" "$KG" --db "$WORK/db" ingest -j "$THREADS" "$WORK/in$m.jsonl"
   rm -rf "$WORK/db"; run "ingest --bulk" "$m" "$KG" --db "$WORK/db" ingest --bulk -j "$THREADS" "$WORK/in$m.jsonl"
   rm -f "$WORK/in$m.jsonl"
