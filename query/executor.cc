@@ -778,7 +778,8 @@ class Executor {
   };
   struct CountGroup {
     int64_t events = 0;
-    std::vector<std::unordered_set<ActorId>> distinct;  // Per RETURN item (kind 2).
+    // Per RETURN item (kind 2): a flat set (ActorMap), not a node per actor.
+    std::vector<ActorMap<uint8_t>> distinct;
   };
 
   // Aggregates from ScanPairCounts: first per actor ids (the nodes the group
@@ -804,7 +805,7 @@ class Executor {
         for (size_t k = 0; k < n_items; ++k) {
           if (cp.agg_kind[k] != 2) continue;
           if (g.distinct.empty()) g.distinct.resize(n_items);
-          g.distinct[k].insert(cp.distinct_node[k] == rel.from_node ? from : to);
+          g.distinct[k].Insert(cp.distinct_node[k] == rel.from_node ? from : to, 1);
         }
         return true;
       };
@@ -854,7 +855,7 @@ class Executor {
     // Stage 2: evaluate the group keys and merge.
     struct Merged {
       int64_t events = 0;
-      std::vector<std::unordered_set<ActorId>> distinct;
+      std::vector<ActorMap<uint8_t>> distinct;
     };
     std::map<std::vector<Value>, Merged, VectorLess> merged;
     for (const auto& [key, g] : groups) {
@@ -872,10 +873,11 @@ class Executor {
       if (!g->distinct.empty()) {
         if (m.distinct.empty()) m.distinct.resize(n_items);
         for (size_t k = 0; k < n_items; ++k) {
-          if (m.distinct[k].empty()) {
+          if (m.distinct[k].size() == 0) {
             m.distinct[k] = std::move(g->distinct[k]);
           } else {
-            m.distinct[k].insert(g->distinct[k].begin(), g->distinct[k].end());
+            ActorMap<uint8_t>& into = m.distinct[k];
+            g->distinct[k].ForEach([&into](ActorId id, uint8_t) { into.Insert(id, 1); });
           }
         }
       }
