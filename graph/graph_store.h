@@ -29,6 +29,10 @@ struct StoreOptions {
   bool read_only = false;
   // Block cache shared by all column families. Default: 64 MiB.
   size_t block_cache_bytes = 64u << 20;
+  // Memory of all column families' write buffers together: when the
+  // memtables exceed it the largest is flushed, so a long ingest stays within
+  // this plus the block cache. Default: 64 MiB.
+  size_t write_buffer_bytes = 64u << 20;
   // Sync the write-ahead log on every document commit (slower, survives power
   // loss rather than only process crashes). Default: false.
   bool sync_writes = false;

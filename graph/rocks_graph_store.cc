@@ -989,6 +989,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = !exists;
   db_options.max_background_jobs = 2;
+  db_options.db_write_buffer_size = options.write_buffer_bytes;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 2;
   if (!options.read_only) {
