@@ -662,7 +662,16 @@ class RocksGraphStore final : public GraphStore {
         batch.Delete(h_->cfs[kTopology], codec::TopologyChunkKey(i));
       }
       batch.Put(h_->cfs[kTopology], codec::TopologyMetaKey(), codec::EncodeTopologyMeta(meta));
-      KG_RETURN_IF_ERROR(Commit(&batch, "writing topology"));
+      // Straight to an SST instead of through the WAL: reopening the store
+      // would otherwise replay the whole topology into a memtable. A crash
+      // before the flush loses the batch as a whole (the old meta and
+      // chunks stay), so the store still holds a consistent topology or a
+      // stale one, never a mix.
+      rocksdb::WriteOptions wo;
+      wo.disableWAL = true;
+      KG_RETURN_IF_ERROR(FromRocks(h_->db->Write(wo, &batch), "writing topology"));
+      KG_RETURN_IF_ERROR(FromRocks(h_->db->Flush(rocksdb::FlushOptions(), h_->cfs[kTopology]),
+                                   "flushing topology"));
       return true;
     }();
     release();
@@ -822,6 +831,10 @@ rocksdb::ColumnFamilyOptions CfOptionsFor(std::string_view name,
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.format_version = 5;
+  // Index blocks live in the block cache (the level-0 ones pinned) instead of
+  // beside it, so memory stays within the cache as the store grows.
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.compression = rocksdb::kLZ4Compression;
   if (name == codec::kCountsCf) {
