@@ -19,24 +19,60 @@
 namespace {
 
 constexpr const char* kRelations[][3] = {
-    {"accuse", "112", "-2.0"},      {"criticize", "111", "-2.0"},  {"meet", "040", "1.0"},
-    {"attack", "183", "-10.0"},     {"threaten", "130", "-4.4"},   {"support", "051", "3.4"},
-    {"sanction", "163", "-8.0"},    {"negotiate", "046", "7.0"},   {"praise", "051", "3.4"},
-    {"condemn", "111", "-2.0"},     {"demand", "100", "-5.0"},     {"reject", "120", "-4.0"},
-    {"provide aid", "070", "7.0"},  {"protest", "140", "-6.5"},    {"arrest", "173", "-5.0"},
-    {"cooperate", "061", "6.4"},    {"deny", "016", "-0.9"},       {"warn", "130", "-4.4"},
-    {"invade", "192", "-10.0"},     {"mediate", "043", "2.8"},     {"appeal", "020", "3.0"},
-    {"investigate", "090", "-2.0"}, {"bomb", "195", "-10.0"},      {"suspend relations", "161", "-4.0"}};
+    {"accuse", "112", "-2.0"},     {"criticize", "111", "-2.0"},
+    {"meet", "040", "1.0"},        {"attack", "183", "-10.0"},
+    {"threaten", "130", "-4.4"},   {"support", "051", "3.4"},
+    {"sanction", "163", "-8.0"},   {"negotiate", "046", "7.0"},
+    {"praise", "051", "3.4"},      {"condemn", "111", "-2.0"},
+    {"demand", "100", "-5.0"},     {"reject", "120", "-4.0"},
+    {"provide aid", "070", "7.0"}, {"protest", "140", "-6.5"},
+    {"arrest", "173", "-5.0"},     {"cooperate", "061", "6.4"},
+    {"deny", "016", "-0.9"},       {"warn", "130", "-4.4"},
+    {"invade", "192", "-10.0"},    {"mediate", "043", "2.8"},
+    {"appeal", "020", "3.0"},      {"investigate", "090", "-2.0"},
+    {"bomb", "195", "-10.0"},      {"suspend relations", "161", "-4.0"}};
 constexpr size_t kNumRelations = sizeof(kRelations) / sizeof(kRelations[0]);
 
-constexpr const char* kNamed[] = {
-    "USA",       "Russia",      "China",       "Ukraine",      "Iran",       "Israel",
-    "UN",        "EU",          "NATO",        "Syria",        "Turkey",     "UK",
-    "France",    "Germany",     "John Kerry",  "Vladimir Putin", "Barack Obama", "Sergey Lavrov",
-    "Benjamin Netanyahu", "Hamas", "Hezbollah", "Iraq",       "Afghanistan", "Taliban",
-    "Pakistan",  "India",       "North Korea", "South Korea",  "Japan",      "Saudi Arabia",
-    "Egypt",     "Libya",       "Yemen",       "Venezuela",    "Cuba",       "Recep Erdogan",
-    "Bashar al-Assad", "Volodymyr Zelensky", "Xi Jinping", "Joe Biden"};
+constexpr const char* kNamed[] = {"USA",
+                                  "Russia",
+                                  "China",
+                                  "Ukraine",
+                                  "Iran",
+                                  "Israel",
+                                  "UN",
+                                  "EU",
+                                  "NATO",
+                                  "Syria",
+                                  "Turkey",
+                                  "UK",
+                                  "France",
+                                  "Germany",
+                                  "John Kerry",
+                                  "Vladimir Putin",
+                                  "Barack Obama",
+                                  "Sergey Lavrov",
+                                  "Benjamin Netanyahu",
+                                  "Hamas",
+                                  "Hezbollah",
+                                  "Iraq",
+                                  "Afghanistan",
+                                  "Taliban",
+                                  "Pakistan",
+                                  "India",
+                                  "North Korea",
+                                  "South Korea",
+                                  "Japan",
+                                  "Saudi Arabia",
+                                  "Egypt",
+                                  "Libya",
+                                  "Yemen",
+                                  "Venezuela",
+                                  "Cuba",
+                                  "Recep Erdogan",
+                                  "Bashar al-Assad",
+                                  "Volodymyr Zelensky",
+                                  "Xi Jinping",
+                                  "Joe Biden"};
 constexpr size_t kNumNamed = sizeof(kNamed) / sizeof(kNamed[0]);
 
 void Usage() {
@@ -58,13 +94,20 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Usage();
       return argv[++i];
     };
-    if (!std::strcmp(argv[i], "--edges")) edges = std::strtoull(next(), nullptr, 10);
-    else if (!std::strcmp(argv[i], "--actors")) actors = std::strtoull(next(), nullptr, 10);
-    else if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(next(), nullptr, 10);
-    else if (!std::strcmp(argv[i], "--zipf")) zipf = std::strtod(next(), nullptr);
-    else if (!std::strcmp(argv[i], "--cameo")) cameo = true;
-    else if (!std::strcmp(argv[i], "--out")) out_path = next();
-    else Usage();
+    if (!std::strcmp(argv[i], "--edges"))
+      edges = std::strtoull(next(), nullptr, 10);
+    else if (!std::strcmp(argv[i], "--actors"))
+      actors = std::strtoull(next(), nullptr, 10);
+    else if (!std::strcmp(argv[i], "--seed"))
+      seed = std::strtoull(next(), nullptr, 10);
+    else if (!std::strcmp(argv[i], "--zipf"))
+      zipf = std::strtod(next(), nullptr);
+    else if (!std::strcmp(argv[i], "--cameo"))
+      cameo = true;
+    else if (!std::strcmp(argv[i], "--out"))
+      out_path = next();
+    else
+      Usage();
   }
   if (edges == 0 || out_path.empty()) Usage();
   if (actors == 0) actors = std::max<uint64_t>(100, edges / 10);
@@ -91,12 +134,14 @@ int main(int argc, char** argv) {
   auto pick_actor = [&] {
     const double x = unit(rng) * total;
     return static_cast<uint64_t>(std::upper_bound(actor_cum.begin(), actor_cum.end(), x) -
-                                 actor_cum.begin()) % actors;
+                                 actor_cum.begin()) %
+           actors;
   };
   auto pick_relation = [&] {
     const double x = unit(rng) * rel_total;
     return static_cast<size_t>(std::upper_bound(rel_cum.begin(), rel_cum.end(), x) -
-                               rel_cum.begin()) % kNumRelations;
+                               rel_cum.begin()) %
+           kNumRelations;
   };
   // 2000-01-01 .. 2024-12-31 as days since 1970-01-01.
   constexpr int kDay0 = 10957, kDay1 = 20088;

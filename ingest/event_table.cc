@@ -75,10 +75,14 @@ Result<TableFormat> ParseTableFormat(std::string_view name) {
 
 std::string_view TableFormatName(TableFormat format) {
   switch (format) {
-    case TableFormat::kAuto: return "auto";
-    case TableFormat::kTsv: return "tsv";
-    case TableFormat::kJsonl: return "jsonl";
-    case TableFormat::kGdelt: return "gdelt";
+    case TableFormat::kAuto:
+      return "auto";
+    case TableFormat::kTsv:
+      return "tsv";
+    case TableFormat::kJsonl:
+      return "jsonl";
+    case TableFormat::kGdelt:
+      return "gdelt";
   }
   return "?";
 }
@@ -94,7 +98,8 @@ Result<CameoCoder> CameoCoder::Load(const std::string& data_dir) {
   CameoCoder coder;
   for (const CameoEntry& c : dict.cameo) {
     std::string label;
-    for (char ch : c.name) label.push_back((ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch);
+    for (char ch : c.name)
+      label.push_back((ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch);
     coder.by_code_[c.code] = Entry{std::move(label), c.goldstein};
   }
   // Verb labels win over CAMEO names; the first verb listed for a code wins.
@@ -148,8 +153,7 @@ Result<std::unique_ptr<EventTableReader>> EventTableReader::Open(const std::stri
       return Status::IoError("cannot open '" + path + "': " + std::strerror(errno));
     }
   }
-  std::unique_ptr<EventTableReader> reader(
-      new EventTableReader(file, owned, path, format, coder));
+  std::unique_ptr<EventTableReader> reader(new EventTableReader(file, owned, path, format, coder));
   if (format == TableFormat::kAuto) {
     std::string ext = std::filesystem::path(path).extension().string();
     if (ext == ".jsonl" || ext == ".json" || ext == ".ndjson") {
@@ -202,9 +206,8 @@ bool EventTableReader::ReadLine() {
   }
   for (;;) {
     const char* start = buf_ + begin_;
-    const auto* nl = begin_ < end_
-                         ? static_cast<const char*>(std::memchr(start, '\n', end_ - begin_))
-                         : nullptr;
+    const auto* nl =
+        begin_ < end_ ? static_cast<const char*>(std::memchr(start, '\n', end_ - begin_)) : nullptr;
     size_t len = 0;
     if (nl != nullptr) {
       len = static_cast<size_t>(nl - start);
@@ -257,8 +260,10 @@ RowOutcome EventTableReader::Next(TableRow* row, std::string* error) {
     if (!ReadLine()) return RowOutcome::kEnd;
     if (text_.empty() || text_[0] == '#') continue;
     switch (format_) {
-      case TableFormat::kJsonl: return ParseJson(row, error);
-      case TableFormat::kGdelt: return ParseGdelt(row, error);
+      case TableFormat::kJsonl:
+        return ParseJson(row, error);
+      case TableFormat::kGdelt:
+        return ParseGdelt(row, error);
       case TableFormat::kAuto:
       case TableFormat::kTsv: {
         // A header line names the first column "source".
@@ -299,8 +304,10 @@ void SetActor(ActorRef* ref, std::string_view name) {
 RowOutcome EventTableReader::ParseTsv(TableRow* row, std::string* error) {
   SplitTabs(text_, &fields_);
   if (fields_.size() < 3 || fields_.size() > 10) {
-    *error = "expected 3 to 10 tab-separated columns (source, relation, target, date, doc, "
-             "...), found " + std::to_string(fields_.size());
+    *error =
+        "expected 3 to 10 tab-separated columns (source, relation, target, date, doc, "
+        "...), found " +
+        std::to_string(fields_.size());
     return RowOutcome::kRejected;
   }
   ResetRow(row);
@@ -387,7 +394,8 @@ RowOutcome EventTableReader::ParseJson(TableRow* row, std::string* error) {
     if (name == it->value.MemberEnd() || !name->value.IsString()) return false;
     SetActor(ref, std::string_view(name->value.GetString(), name->value.GetStringLength()));
     auto code = it->value.FindMember("code");
-    if (code != it->value.MemberEnd() && code->value.IsString()) ref->code = code->value.GetString();
+    if (code != it->value.MemberEnd() && code->value.IsString())
+      ref->code = code->value.GetString();
     return true;
   };
   if (!actor("source", "source_code", &row->event.source) ||
@@ -449,7 +457,8 @@ RowOutcome EventTableReader::ParseGdelt(TableRow* row, std::string* error) {
   }
   ResetRow(row);
   if (!AllDigits(fields_[kGdeltId])) {
-    *error = "GLOBALEVENTID is not a number: '" + std::string(fields_[kGdeltId].substr(0, 40)) + "'";
+    *error =
+        "GLOBALEVENTID is not a number: '" + std::string(fields_[kGdeltId].substr(0, 40)) + "'";
     return RowOutcome::kRejected;
   }
   auto date = ParseIsoDate(fields_[kGdeltSqlDate]);

@@ -65,8 +65,7 @@ class EventTableReader {
   // and others, from the first data line (57, 58 or 61 tab-separated columns
   // with a numeric first column -> gdelt, else tsv). `coder` must outlive
   // the reader. Fails when the file cannot be opened.
-  static Result<std::unique_ptr<EventTableReader>> Open(const std::string& path,
-                                                        TableFormat format,
+  static Result<std::unique_ptr<EventTableReader>> Open(const std::string& path, TableFormat format,
                                                         const CameoCoder* coder);
   ~EventTableReader();
   EventTableReader(const EventTableReader&) = delete;
@@ -101,8 +100,8 @@ class EventTableReader {
   size_t begin_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
-  std::string_view text_;     // Current line without the newline.
-  std::string pending_;       // First line read while sniffing the format.
+  std::string_view text_;  // Current line without the newline.
+  std::string pending_;    // First line read while sniffing the format.
   bool has_pending_ = false;
   size_t line_ = 0;
   uint64_t bytes_ = 0;

@@ -28,7 +28,8 @@ struct ReadAll {
 
 ReadAll Read(const std::string& fixture, TableFormat format = TableFormat::kAuto) {
   ReadAll out;
-  auto reader = EventTableReader::Open(SourcePath("tests/fixtures/import/" + fixture), format, &Coder());
+  auto reader =
+      EventTableReader::Open(SourcePath("tests/fixtures/import/" + fixture), format, &Coder());
   EXPECT_TRUE(reader.ok()) << reader.status().ToString();
   if (!reader.ok()) return out;
   out.format = (*reader)->format();
@@ -38,8 +39,10 @@ ReadAll Read(const std::string& fixture, TableFormat format = TableFormat::kAuto
     RowOutcome o = (*reader)->Next(&row, &error);
     if (o == RowOutcome::kEnd) break;
     if (o == RowOutcome::kRow) out.rows.push_back(row);
-    if (o == RowOutcome::kRejected) out.rejected.push_back(std::to_string((*reader)->line()) + ": " + error);
-    if (o == RowOutcome::kSkipped) out.skipped.push_back(std::to_string((*reader)->line()) + ": " + error);
+    if (o == RowOutcome::kRejected)
+      out.rejected.push_back(std::to_string((*reader)->line()) + ": " + error);
+    if (o == RowOutcome::kSkipped)
+      out.skipped.push_back(std::to_string((*reader)->line()) + ": " + error);
   }
   return out;
 }
@@ -47,7 +50,7 @@ ReadAll Read(const std::string& fixture, TableFormat format = TableFormat::kAuto
 TEST(CameoCoderTest, LabelsFromVerbsThenCameoNamesThenAncestors) {
   EXPECT_EQ(Coder().Label("112"), "accuse");
   EXPECT_EQ(Coder().Label("190"), "attack");
-  EXPECT_EQ(Coder().Label("1125"), "accuse of espionage");  // verbs.tsv label
+  EXPECT_EQ(Coder().Label("1125"), "accuse of espionage");              // verbs.tsv label
   EXPECT_EQ(Coder().Label("0213"), "appeal for judicial cooperation");  // cameo.tsv name
   EXPECT_DOUBLE_EQ(Coder().Goldstein("0231"), 3.4);
   EXPECT_EQ(Coder().Label("99"), "");
@@ -64,10 +67,12 @@ TEST(EventTableTest, OurTsvWithHeaderOptionalColumnsAndBadRows) {
   EXPECT_EQ(FormatIsoDate(r.rows[0].doc.date), "2016-10-04");
   EXPECT_DOUBLE_EQ(r.rows[1].event.goldstein, -2.0);  // From the CAMEO table.
   EXPECT_EQ(r.rows[2].event.cameo, "");
-  EXPECT_EQ(r.rows[3].event.relation, "attack");       // Empty relation: CAMEO label.
-  EXPECT_EQ(r.rows[4].doc.id, "edges.tsv:10");         // No doc: file and line.
+  EXPECT_EQ(r.rows[3].event.relation, "attack");  // Empty relation: CAMEO label.
+  EXPECT_EQ(r.rows[4].doc.id, "edges.tsv:10");    // No doc: file and line.
   ASSERT_EQ(r.rejected.size(), 3u);
-  EXPECT_EQ(r.rejected[0], "6: expected 3 to 10 tab-separated columns (source, relation, target, date, doc, ...), found 2");
+  EXPECT_EQ(r.rejected[0],
+            "6: expected 3 to 10 tab-separated columns (source, relation, target, date, doc, ...), "
+            "found 2");
   EXPECT_EQ(r.rejected[1], "8: not an ISO 8601 date: '2016-13-01'") << r.rejected[1];
   EXPECT_EQ(r.rejected[2], "9: goldstein is not a number: 'abc'");
 }
@@ -110,7 +115,8 @@ TEST(EventTableTest, Gdelt1Export) {
   EXPECT_EQ(r.skipped[0], "3: one-sided event (no Actor1 or Actor2)");
   ASSERT_EQ(r.rejected.size(), 3u);
   EXPECT_NE(r.rejected[0].find("4: SQLDATE"), std::string::npos);
-  EXPECT_EQ(r.rejected[1], "5: expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0) tab-separated columns, found 4");
+  EXPECT_EQ(r.rejected[1],
+            "5: expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0) tab-separated columns, found 4");
   EXPECT_EQ(r.rejected[2], "6: GoldsteinScale is not a number: 'x'");
 }
 

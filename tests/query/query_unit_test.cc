@@ -327,17 +327,17 @@ TEST_F(QueryStoreTest, SmallSearchesDoNotLoadTheTopology) {
   ASSERT_TRUE(FindPaths(*reader, "John Kerry", "Bashar al-Assad", path, QueryOptions()).ok());
   NeighborOptions one_ring;
   ASSERT_TRUE(Neighbors(*reader, "Russia", one_ring, QueryOptions()).ok());
-  ASSERT_TRUE(RunQuery(*reader, "MATCH (a)-[r]->(b {name: 'Russia'}) RETURN count(*)",
-                       QueryOptions())
-                  .ok());
+  ASSERT_TRUE(
+      RunQuery(*reader, "MATCH (a)-[r]->(b {name: 'Russia'}) RETURN count(*)", QueryOptions())
+          .ok());
   EXPECT_EQ(reader->LoadedTopology(), nullptr);
   // Unpinned counts and multi-hop neighbourhoods load it; then every search uses it.
   auto plan = ExplainQuery(*reader, "MATCH (a)-[r]->(b) RETURN count(*)", QueryOptions());
   ASSERT_TRUE(plan.ok());
   EXPECT_NE(plan->find("topology"), std::string::npos) << *plan;
   EXPECT_NE(reader->LoadedTopology(), nullptr);
-  auto pinned = ExplainQuery(*reader, "MATCH (a)-[r]->(b {name: 'Russia'}) RETURN count(*)",
-                             QueryOptions());
+  auto pinned =
+      ExplainQuery(*reader, "MATCH (a)-[r]->(b {name: 'Russia'}) RETURN count(*)", QueryOptions());
   ASSERT_TRUE(pinned.ok());
   EXPECT_NE(pinned->find("topology"), std::string::npos) << *pinned;
 }
