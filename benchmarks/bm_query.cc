@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "benchmarks/bench_relations.h"
 #include "graph/graph_store.h"
 #include "graph/ids.h"
 #include "query/algorithms.h"
@@ -28,16 +29,8 @@
 
 namespace {
 
-constexpr const char* kRelations[][2] = {
-    {"say", "010"},         {"appeal", "020"},     {"express intent", "030"},
-    {"meet", "040"},        {"praise", "051"},     {"cooperate", "061"},
-    {"provide aid", "070"}, {"yield", "080"},      {"investigate", "090"},
-    {"demand", "100"},      {"disapprove", "110"}, {"criticize", "111"},
-    {"accuse", "112"},      {"reject", "120"},     {"threaten", "130"},
-    {"protest", "140"},     {"mobilize", "150"},   {"suspend relations", "161"},
-    {"coerce", "170"},      {"arrest", "173"},     {"assault", "180"},
-    {"attack", "183"},      {"fight", "190"},      {"bomb", "195"}};
-constexpr size_t kNumRelations = sizeof(kRelations) / sizeof(kRelations[0]);
+using kg::bench::kNumRelations;
+using kg::bench::kRelations;
 
 std::string ActorName(size_t i) { return "Actor " + std::to_string(i); }
 
