@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/bench_relations.h"
+#include "benchmarks/bench_graph_data.h"
 #include "graph/graph_store.h"
 #include "graph/ids.h"
 #include "graph/key_codec.h"
@@ -33,8 +33,8 @@ namespace {
 constexpr size_t kEvents = 200'000;
 constexpr size_t kActors = kEvents / 10;
 
-using bench::kNumRelations;
-using bench::kRelations;
+using bench::ActorName;
+using bench::SkewedActor;
 // Seconds per benchmark (default 0.5): the loops are steady, and the whole
 // file should run in a few seconds.
 constexpr double kMinTime = 0.2;
@@ -52,15 +52,6 @@ T Take(Result<T> result) {
   return std::move(result).value();
 }
 
-std::string ActorName(size_t i) { return "Actor " + std::to_string(i); }
-
-// Zipf-like actor choice: index = floor(n * u^3) puts most events on a few hubs.
-size_t SkewedActor(std::mt19937_64& rng, size_t n) {
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  const double x = u(rng);
-  return std::min(n - 1, static_cast<size_t>(static_cast<double>(n) * x * x * x));
-}
-
 struct Doc {
   DocumentMeta meta;
   std::vector<Event> events;
@@ -69,7 +60,6 @@ struct Doc {
 // Deterministic documents of 3-7 events, `events` events in all.
 std::vector<Doc> GenerateDocs(size_t events, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<size_t> rel_dist(0, kNumRelations - 1);
   std::uniform_int_distribution<size_t> per_doc(3, 7);
   std::uniform_int_distribution<int> day(0, 365 * 10);
   std::vector<Doc> docs;
@@ -80,16 +70,7 @@ std::vector<Doc> GenerateDocs(size_t events, uint64_t seed) {
     d.meta.date = 14000 + day(rng);
     d.meta.content_hash = docs.size() + 1;
     for (size_t k = per_doc(rng); k > 0 && done < events; --k, ++done) {
-      Event ev;
-      const size_t s = SkewedActor(rng, kActors);
-      size_t t = SkewedActor(rng, kActors);
-      if (t == s) t = (t + 1) % kActors;
-      ev.source.name = ActorName(s);
-      ev.target.name = ActorName(t);
-      const auto& rel = kRelations[rel_dist(rng)];
-      ev.relation = rel[0];
-      ev.cameo = rel[1];
-      ev.negated = (done % 50) == 0;
+      Event ev = bench::RandomEvent(rng, kActors, done);
       const auto sentence = static_cast<uint32_t>(d.events.size());
       ev.mentions.push_back(
           Mention{sentence, 0, 60, ev.source.name + " did something to " + ev.target.name + "."});

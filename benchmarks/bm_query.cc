@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "benchmarks/bench_relations.h"
+#include "benchmarks/bench_graph_data.h"
 #include "graph/graph_store.h"
 #include "graph/ids.h"
 #include "query/algorithms.h"
@@ -31,8 +31,6 @@ namespace {
 
 using kg::bench::kNumRelations;
 using kg::bench::kRelations;
-
-std::string ActorName(size_t i) { return "Actor " + std::to_string(i); }
 
 struct BenchGraph {
   std::filesystem::path dir;
@@ -54,13 +52,6 @@ struct BenchGraph {
     std::filesystem::remove_all(dir, ec);
   }
 };
-
-// Zipf-like actor choice: index = floor(n * u^3) puts most events on a few hubs.
-size_t SkewedActor(std::mt19937_64& rng, size_t n) {
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  const double x = u(rng);
-  return std::min(n - 1, static_cast<size_t>(static_cast<double>(n) * x * x * x));
-}
 
 BenchGraph& Graph() {
   // A function-local static (not a leaked pointer), so that its destructor
@@ -84,7 +75,6 @@ BenchGraph& Graph() {
     std::mt19937_64 rng(42);
     const auto start = std::chrono::steady_clock::now();
     constexpr size_t kEventsPerDoc = 1000;
-    std::uniform_int_distribution<size_t> rel_dist(0, kNumRelations - 1);
     std::uniform_int_distribution<int> day(0, 365);
     for (size_t done = 0, doc = 0; done < g->edges; ++doc) {
       kg::DocumentMeta meta;
@@ -94,16 +84,7 @@ BenchGraph& Graph() {
       meta.content_hash = doc + 1;
       std::vector<kg::Event> events;
       for (size_t k = 0; k < kEventsPerDoc && done < g->edges; ++k, ++done) {
-        kg::Event ev;
-        const size_t s = SkewedActor(rng, g->actors);
-        size_t t = SkewedActor(rng, g->actors);
-        if (t == s) t = (t + 1) % g->actors;
-        ev.source.name = ActorName(s);
-        ev.target.name = ActorName(t);
-        const auto& rel = kRelations[rel_dist(rng)];
-        ev.relation = rel[0];
-        ev.cameo = rel[1];
-        ev.negated = (done % 50) == 0;
+        kg::Event ev = kg::bench::RandomEvent(rng, g->actors, done);
         ev.mentions.push_back(kg::Mention{static_cast<uint32_t>(k), 0, 10, "sentence"});
         events.push_back(std::move(ev));
       }
