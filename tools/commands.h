@@ -39,9 +39,15 @@ void RegisterBackupCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
 
 void RegisterOptimizeCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 
-// Rebuilds the store's topology (graph/topology.h) after a write that
-// changed events, reporting the time on stderr unless quiet.
+// Rebuilds the store's topology (graph/topology.h) when a write made it
+// stale, reporting the time on stderr unless quiet.
 Status RefreshTopologyOf(GraphStore& store, const std::string& command, bool quiet);
+// The same after a write of `events_written` events, but only when the
+// rebuild is cheap next to the write: a store of at most 2 M events, or a
+// write of at least a tenth of them. Otherwise it says that kg optimize
+// will do it (queries stay correct on the edge indexes meanwhile).
+Status RefreshTopologyAfterWrite(GraphStore& store, const std::string& command, bool quiet,
+                                 uint64_t events_written);
 
 // Prints "kg <command>: error: <message>" to stderr.
 void PrintError(const std::string& command, const std::string& message);

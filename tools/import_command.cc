@@ -128,7 +128,7 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       return;
     }
     if (!flags->no_topology) {
-      Status refreshed = RefreshTopologyOf(**store, "import", global.quiet);
+      Status refreshed = RefreshTopologyAfterWrite(**store, "import", global.quiet, rows);
       if (!refreshed.ok()) {
         PrintError("import", refreshed.message());
         *exit_code = kExitFailure;

@@ -162,7 +162,7 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
     }
     Status flushed = (*store)->Flush();
     if (flushed.ok() && summary.ok() && !flags->no_topology) {
-      flushed = RefreshTopologyOf(**store, "ingest", global.quiet);
+      flushed = RefreshTopologyAfterWrite(**store, "ingest", global.quiet, summary->events);
     }
     if (!summary.ok()) {
       PrintError("ingest", summary.status().message());
