@@ -1225,12 +1225,7 @@ class RocksBulkWriter final : public BulkWriter {
       for (it->Seek(prefix); it->Valid(); it->Next()) {
         KG_ASSIGN_OR_RETURN(StoredEvent s, codec::DecodeStoredEvent(it->value().ToStringView()));
         KG_ASSIGN_OR_RETURN(s.key, codec::DecodeEventKey(it->key().ToStringView()));
-        EdgeEntry e;
-        e.source = s.source_id;
-        e.relation = s.relation_id;
-        e.target = s.target_id;
-        e.date = s.date;
-        e.event = s.key;
+        const EdgeEntry e = IndexEntryOf(s);
         batch.Delete(t_.edges_out, codec::EdgeKey(codec::EdgeOrder::kOut, e));
         batch.Delete(t_.edges_in, codec::EdgeKey(codec::EdgeOrder::kIn, e));
         batch.Delete(t_.edges_rel, codec::EdgeKey(codec::EdgeOrder::kRel, e));

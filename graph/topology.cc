@@ -35,9 +35,7 @@ Result<std::unique_ptr<Topology>> Topology::FromTriples(const std::vector<Topolo
         return Status::InvalidArgument("topology triples are not sorted and distinct");
       }
     }
-    for (uint32_t k = 0; k < t.events; ++k) {
-      KG_RETURN_IF_ERROR(builder.AddEvent(t.source, t.relation, t.target, k >= t.asserted));
-    }
+    KG_RETURN_IF_ERROR(builder.AddEvents(t.source, t.relation, t.target, t.events, t.asserted));
   }
   return builder.Finish();
 }
@@ -55,9 +53,14 @@ TopologyBuilder::TopologyBuilder(std::vector<ActorId> actors, std::vector<Relati
 
 Status TopologyBuilder::AddEvent(ActorId source, RelationId relation, ActorId target,
                                  bool negated) {
+  return AddEvents(source, relation, target, 1, negated ? 0 : 1);
+}
+
+Status TopologyBuilder::AddEvents(ActorId source, RelationId relation, ActorId target,
+                                  uint32_t events, uint32_t asserted) {
   if (has_run_ && source == run_source_ && relation == run_relation_ && target == run_target_) {
-    ++run_events_;
-    if (!negated) ++run_asserted_;
+    run_events_ += events;
+    run_asserted_ += asserted;
     return Status::Ok();
   }
   if (has_run_ &&
@@ -74,8 +77,8 @@ Status TopologyBuilder::AddEvent(ActorId source, RelationId relation, ActorId ta
   run_source_ = source;
   run_relation_ = relation;
   run_target_ = target;
-  run_events_ = 1;
-  run_asserted_ = negated ? 0 : 1;
+  run_events_ = events;
+  run_asserted_ = asserted;
   return Status::Ok();
 }
 

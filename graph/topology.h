@@ -137,6 +137,9 @@ class TopologyBuilder {
   // kInvalidArgument when out of edges_out order; kCorruption when an actor
   // or relation is outside the universe.
   Status AddEvent(ActorId source, RelationId relation, ActorId target, bool negated);
+  // `events` events of one triple at once, `asserted` of them not negated.
+  Status AddEvents(ActorId source, RelationId relation, ActorId target, uint32_t events,
+                   uint32_t asserted);
   Result<std::unique_ptr<Topology>> Finish();
 
  private:

@@ -364,10 +364,6 @@ Status ForEachHop(GraphContext& ctx, ActorId from, Direction direction,
   return Status::Ok();
 }
 
-}  // namespace kg::query
-
-namespace kg::query {
-
 Result<const Topology*> GraphContext::CurrentTopology() {
   if (!options_.use_topology) return nullptr;
   if (!topology_) {

@@ -11,24 +11,13 @@
 #include "graph/graph_store.h"
 #include "graph/ids.h"
 #include "graph/key_codec.h"
+#include "tests/counter_merge_operator.h"
 #include "tests/test_util.h"
 
 namespace kg {
 namespace {
 
 using kg::testing::TempDir;
-
-// Same semantics as the store's counter operator, so merged values can be read.
-class AddOperator : public rocksdb::AssociativeMergeOperator {
- public:
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* new_value, rocksdb::Logger*) const override {
-    int64_t base = existing ? *codec::DecodeCounter(existing->ToStringView()) : 0;
-    *new_value = codec::EncodeCounter(base + *codec::DecodeCounter(value.ToStringView()));
-    return true;
-  }
-  const char* Name() const override { return "kg.CounterAdd"; }
-};
 
 // Column family -> key -> value of a closed store, counters merged.
 using Dump = std::map<std::string, std::map<std::string, std::string>>;
@@ -39,7 +28,8 @@ Dump DumpStore(const std::string& path) {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const auto& name : names) {
     rocksdb::ColumnFamilyOptions o;
-    if (name == codec::kCountsCf) o.merge_operator = std::make_shared<AddOperator>();
+    if (name == codec::kCountsCf)
+      o.merge_operator = std::make_shared<kg::testing::CounterAddOperator>();
     cfs.emplace_back(name, o);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -11,6 +11,7 @@
 
 #include "graph/ids.h"
 #include "graph/key_codec.h"
+#include "tests/counter_merge_operator.h"
 #include "tests/reliability/reliability_util.h"
 #include "tests/test_util.h"
 
@@ -43,19 +44,6 @@ DocumentMeta Meta(const std::string& id, uint64_t hash) {
   return m;
 }
 
-// Same operator as the store's counts column family, so that the raw handle
-// can read and compact merge operands.
-class CounterAdd : public rocksdb::AssociativeMergeOperator {
- public:
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* new_value, rocksdb::Logger*) const override {
-    int64_t base = existing ? *codec::DecodeCounter(existing->ToStringView()) : 0;
-    *new_value = codec::EncodeCounter(base + *codec::DecodeCounter(value.ToStringView()));
-    return true;
-  }
-  const char* Name() const override { return "kg.CounterAdd"; }
-};
-
 // Direct access to the store's column families, for damaging it on purpose.
 class RawStore {
  public:
@@ -65,7 +53,8 @@ class RawStore {
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     for (const std::string& name : names) {
       rocksdb::ColumnFamilyOptions cf;
-      if (name == codec::kCountsCf) cf.merge_operator = std::make_shared<CounterAdd>();
+      if (name == codec::kCountsCf)
+        cf.merge_operator = std::make_shared<kg::testing::CounterAddOperator>();
       descriptors.emplace_back(name, cf);
     }
     rocksdb::DB* db = nullptr;
