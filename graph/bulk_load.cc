@@ -1,30 +1,33 @@
 // Bulk loading through SST files. For every event the writer produces the
 // same entries PutDocument's WriteBatch would (events, three edge orders,
-// counters) and when a chunk is full sorts and writes them as SST files.
-// Documents, actors, names and relations are kept per load (they are small
-// next to the events) and written once by Finish, which then ingests every
-// file of every column family in one IngestExternalFiles call.
+// counters); documents, actors, names and relations are written once per
+// load. Finish ingests every file of every column family in one
+// IngestExternalFiles call.
 //
-// Layout in memory: a chunk holds fixed-size integer records (ids, date,
-// document key, ordinal) for the event index and each edge order, sorted
-// with integer comparisons; variable bytes (the encoded event value and the
-// shared edge value) live in arenas the records point into. Key bytes are
-// produced by the codec's Encode*To functions only while writing the SST
-// (the integer order equals the codec's byte order: fixed-width big-endian
-// ids, sign-flipped dates; SstFileWriter rejects any key out of order, so a
-// mismatch would fail loudly). Pair counts are run lengths of the sorted
-// relation-first order, degrees live in the actor table.
+// Two phases per round:
+//  1. Collect (the caller's thread): each event becomes one 40-byte record of
+//     slots into the load's tables (document, name spellings, relation
+//     spelling, codes, attributes): no key or value bytes yet.
+//  2. Write (`threads` threads): the tables are ranked in id order, then for
+//     each column family (events by document, edges by source, target and
+//     relation first) the records are split into key-range partitions of
+//     about kPartitionEvents, and each partition is sorted on integer keys
+//     made of those ranks and written as its own SST file. Key bytes come
+//     from the codec's Encode*To functions while writing (rank order equals
+//     id order equals the codec's byte order; SstFileWriter rejects any key
+//     out of order, so a mismatch fails loudly). Pair counts are run lengths
+//     of the relation-first order, degrees those of the source- and
+//     target-first orders.
+// A load that fits one round (`chunk_events`, default 12 M events) gives
+// files that do not overlap within a column family, so RocksDB places them
+// at the bottom level of a fresh store and never compacts them; a larger
+// load writes a round whenever it is full, and the rounds' files overlap
+// (RocksDB puts them in L0 and compacts them later). Overlap is safe: no two
+// files of a load hold the same key except commutative counter operands.
 //
-// Pipeline: the caller's thread parses and builds chunk N+1 while a
-// background thread (with `threads - 1` helpers) sorts and writes chunk N;
-// at most two chunks are in memory.
-//
-// Chunks of one column family may overlap in key range (events arrive in
-// input order, not key order). That is safe here because no two files of a
-// load hold the same key except counter merge operands, which commute:
-// event and edge keys contain (document, ordinal), unique within a load, and
-// documents, actors, names and relations are written once. RocksDB places
-// overlapping ingested files in L0 and compacts them later.
+// A fresh store (no documents, actors or relations) loaded in one round also
+// gets its topology (graph/topology.h) from the source-first pass: the runs
+// of equal (source, relation, target) are its links, so no rescan is needed.
 #include "graph/bulk_load.h"
 
 #include <pthread.h>
@@ -36,16 +39,23 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "graph/date.h"
 #include "graph/ids.h"
 #include "graph/key_codec.h"
+#include "graph/topology.h"
 
 namespace kg::internal {
 namespace {
@@ -62,12 +72,19 @@ enum Column : size_t {
   kNames,
   kRelations,
   kCounts,
+  kTopology,
   kNumColumns
 };
 
-constexpr const char* kColumnNames[kNumColumns] = {"docs",     "events",    "edges_out",
-                                                   "edges_in", "edges_rel", "actors",
-                                                   "names",    "relations", "counts"};
+constexpr const char* kColumnNames[kNumColumns] = {"docs",      "events",  "edges_out", "edges_in",
+                                                   "edges_rel", "actors",  "names",     "relations",
+                                                   "counts",    "topology"};
+
+// Records per sorted partition: its sort buffer (32 bytes a record) stays
+// within a few MB of cache, and an order's partitions keep both threads busy.
+constexpr size_t kPartitionEvents = 256 * 1024;
+// Pre-encoded event values (events with mentions) in one round.
+constexpr size_t kMaxStoredBytes = size_t{1} << 30;
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::Ok();
@@ -194,6 +211,11 @@ class NameMap {
       if (b.hash == hash && Str(b) == s) return b.value;
     }
   }
+  void Release() {
+    std::vector<Bucket>().swap(buckets_);
+    std::string().swap(strings_);
+    size_ = 0;
+  }
   void Insert(std::string_view s, uint64_t hash, uint32_t value) {
     if ((size_ + 1) * 2 > buckets_.size()) {
       std::vector<Bucket> old = std::move(buckets_);
@@ -242,39 +264,6 @@ class NameMap {
   size_t size_ = 0;
 };
 
-// One event of a chunk in the events column family: key (doc, ordinal),
-// value bytes in the chunk's arena.
-struct EventRec {
-  DocKey doc;
-  uint32_t ordinal;
-  uint32_t len;
-  const char* value;
-};
-static_assert(sizeof(EventRec) == 24);
-
-// One entry of one edge index: (a, b, c) are the three ids in that index's
-// order, then date, document, ordinal (the key); the value is shared by the
-// three orders and lives in the chunk's edge value buffer.
-struct EdgeRec {
-  uint64_t a, b, c;
-  DocKey doc;
-  Date date;
-  uint32_t ordinal;
-  uint32_t value;  // Entry of Chunk::edge_values.
-  uint32_t unused : 31;
-  uint32_t negated : 1;  // Not counted in pair counts.
-};
-static_assert(sizeof(EdgeRec) == 48);
-
-inline bool EdgeLess(const EdgeRec& x, const EdgeRec& y) {
-  if (x.a != y.a) return x.a < y.a;
-  if (x.b != y.b) return x.b < y.b;
-  if (x.c != y.c) return x.c < y.c;
-  if (x.date != y.date) return x.date < y.date;  // Sign-flipped BE bytes: signed order.
-  if (x.doc != y.doc) return x.doc < y.doc;
-  return x.ordinal < y.ordinal;
-}
-
 // Sorts `recs` by `less` given digit(r), a 16-bit value monotone in that
 // order: one counting-sort pass, then std::sort inside each bucket.
 template <typename T, typename Digit, typename Less>
@@ -292,68 +281,6 @@ void BucketSort(std::vector<T>* recs, const Digit& digit, const Less& less) {
   }
   *recs = std::move(out);
 }
-
-// Sorts edge records by EdgeLess: one counting-sort pass on a 16-bit digit
-// that is monotone in that order, then std::sort inside each bucket (ids are
-// hashes, so buckets are small except around hub actors). The digit is the
-// top bits of `a`; when `a` takes few distinct values (the relation-first
-// index) it is the rank of `a` followed by the top bits of `b`.
-void SortEdges(std::vector<EdgeRec>* recs) {
-  const size_t n = recs->size();
-  if (n < 4096) {
-    std::sort(recs->begin(), recs->end(), EdgeLess);
-    return;
-  }
-  constexpr size_t kMaxLeads = 256;
-  std::vector<uint64_t> leads;  // Sorted distinct values of `a` while few.
-  uint64_t last = 0;
-  for (const EdgeRec& r : *recs) {
-    if (!leads.empty() && r.a == last) continue;
-    last = r.a;
-    auto it = std::lower_bound(leads.begin(), leads.end(), r.a);
-    if (it != leads.end() && *it == r.a) continue;
-    if (leads.size() == kMaxLeads) {
-      leads.clear();
-      break;
-    }
-    leads.insert(it, r.a);
-  }
-  int rank_bits = 0;
-  while (!leads.empty() && (size_t{1} << rank_bits) < leads.size()) ++rank_bits;
-  const int b_bits = 16 - rank_bits;
-  auto digit = [&](const EdgeRec& r) -> uint32_t {
-    if (leads.empty()) return static_cast<uint32_t>(r.a >> 48);
-    const auto rank =
-        static_cast<uint32_t>(std::lower_bound(leads.begin(), leads.end(), r.a) - leads.begin());
-    return (rank << b_bits) | static_cast<uint32_t>(r.b >> (64 - b_bits));
-  };
-  BucketSort(recs, digit, EdgeLess);
-}
-
-// Everything one chunk writes to the events and edge column families.
-struct Chunk {
-  size_t index = 0;
-  size_t limit = 0;  // Events that fill it.
-  std::vector<EventRec> events;
-  Arena event_values;
-  // Distinct edge values (few: cameo, goldstein, negation, speaker), so the
-  // writer reads them from cache, not from a random place per entry.
-  Interner edge_values;
-  std::vector<EdgeRec> edges[3];  // kOut, kIn, kRel orders.
-
-  void Reserve(size_t n) {
-    // Virtual reservations (untouched pages cost no memory), capped so a huge
-    // --chunk does not ask for more address space than the machine has.
-    n = std::min<size_t>(n, size_t{1} << 21);
-    events.reserve(n);
-    for (auto& e : edges) e.reserve(n);
-  }
-  size_t size() const { return events.size(); }
-  size_t bytes() const {
-    return events.size() * (sizeof(EventRec) + 3 * sizeof(EdgeRec)) + event_values.bytes() +
-           edge_values.bytes();
-  }
-};
 
 // Key/value entries of one small column family (names), sorted by key bytes.
 class Run {
@@ -462,11 +389,9 @@ struct DocExtra {
 // rare: kept in ActorRich only when set.
 struct ActorSlot {
   ActorId id = 0;
-  uint64_t name_off = 0;  // Canonical name first seen, in actor_names_.
+  uint64_t name_off = 0;  // Canonical name (first spelling seen), in spelling_strings_.
   uint32_t name_len = 0;
   uint32_t code = 0;  // Value of codes_ (0: no code).
-  uint32_t out = 0;   // Asserted events with this actor as source / target.
-  uint32_t in = 0;
   uint32_t rich = 0;  // ActorRich index + 1, or 0.
 };
 
@@ -475,11 +400,11 @@ struct ActorRich {
   std::vector<std::string> aliases;
 };
 
-// Compression of the bulk SST files. LZ4 was ~6% of the import's CPU and
-// the files are rewritten (with the store's LZ4) by the first compaction of
-// their L0 range anyway, so they are written uncompressed; the store is
-// ~1.9x larger on disk until that compaction. Larger blocks mean fewer index
-// entries and block finishes per byte (graph/README.md has the trade-off).
+// Compression of the bulk SST files. LZ4 costs ~30% more CPU per entry
+// written (measured on SstFileWriter alone) and the load's time is mostly
+// SST writing, so they are written uncompressed: ~1.9x larger on disk until
+// a compaction rewrites them with the store's LZ4 (graph/README.md has the
+// trade-off). Larger blocks mean fewer index entries and block finishes.
 constexpr rocksdb::CompressionType kBulkCompression = rocksdb::kNoCompression;
 constexpr size_t kBulkBlockSize = 16 * 1024;
 
@@ -489,15 +414,15 @@ class SstSink {
   SstSink(const rocksdb::Options* options, std::string path, bool merge)
       : options_(options), path_(std::move(path)), merge_(merge) {}
   Status Add(std::string_view key, std::string_view value) {
-    if (!open_) {
-      writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), *options_);
-      KG_RETURN_IF_ERROR(FromRocks(writer_->Open(path_), "creating " + path_));
-      open_ = true;
-    }
+    KG_RETURN_IF_ERROR(Open());
     const rocksdb::Slice k = AsSlice(key), v = AsSlice(value);
     const rocksdb::Status s = merge_ ? writer_->Merge(k, v) : writer_->Put(k, v);
     if (s.ok()) return Status::Ok();  // No message built per entry.
     return FromRocks(s, "writing " + path_);
+  }
+  Status Delete(std::string_view key) {
+    KG_RETURN_IF_ERROR(Open());
+    return FromRocks(writer_->Delete(AsSlice(key)), "writing " + path_);
   }
   // Adds the file to *files when anything was written.
   Status Finish(std::vector<std::string>* files, uint64_t* bytes) {
@@ -512,6 +437,13 @@ class SstSink {
   }
 
  private:
+  Status Open() {
+    if (open_) return Status::Ok();
+    writer_ = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), *options_);
+    KG_RETURN_IF_ERROR(FromRocks(writer_->Open(path_), "creating " + path_));
+    open_ = true;
+    return Status::Ok();
+  }
   const rocksdb::Options* options_;
   std::string path_;
   bool merge_;
@@ -525,6 +457,206 @@ struct Written {
   Status status;
   std::vector<std::string> files[kNumColumns];
   uint64_t bytes = 0;
+};
+
+// Runs tasks on `threads` threads: `threads - 1` helpers, and the caller's
+// thread while it waits. After a task fails the rest are skipped.
+class WorkQueue {
+ public:
+  explicit WorkQueue(int threads) {
+    for (int i = 1; i < threads; ++i) {
+      helpers_.emplace_back([this] {
+        pthread_setname_np(pthread_self(), "kg-bulk-write");
+        Work(nullptr);
+      });
+    }
+  }
+  ~WorkQueue() { (void)Drain(); }
+  WorkQueue(const WorkQueue&) = delete;
+  WorkQueue& operator=(const WorkQueue&) = delete;
+
+  // `group` (may be null) counts the unfinished tasks of one kind.
+  void Add(std::function<Status()> task, std::atomic<int>* group) {
+    if (group != nullptr) group->fetch_add(1);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      tasks_.push_back(Task{std::move(task), group});
+    }
+    cv_.notify_one();
+  }
+  // Runs queued tasks on this thread until every task of `group` is done.
+  void WaitFor(const std::atomic<int>& group) { Work(&group); }
+  // Runs what is left, stops the helpers; the first error of any task.
+  Status Drain() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closing_ = true;
+    }
+    cv_.notify_all();
+    Work(nullptr);
+    for (auto& t : helpers_) t.join();
+    helpers_.clear();
+    return status_;
+  }
+
+ private:
+  struct Task {
+    std::function<Status()> run;
+    std::atomic<int>* group;
+  };
+  void Work(const std::atomic<int>* until) {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      if (until != nullptr && until->load() == 0) return;
+      if (!tasks_.empty()) {
+        Task task = std::move(tasks_.front());
+        tasks_.pop_front();
+        const bool skip = !status_.ok();
+        lock.unlock();
+        Status s = skip ? Status::Ok() : task.run();
+        lock.lock();
+        if (!s.ok() && status_.ok()) status_ = std::move(s);
+        if (task.group != nullptr) task.group->fetch_sub(1);
+        cv_.notify_all();
+        continue;
+      }
+      if (until == nullptr && closing_) return;
+      cv_.wait(lock);
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Task> tasks_;
+  bool closing_ = false;
+  Status status_;
+  std::vector<std::thread> helpers_;
+};
+
+// One event of the load, in arrival order: slots into the load's tables.
+// Its key and value bytes are produced only while its files are written.
+struct EventRec {
+  uint32_t doc;          // docs_ slot.
+  uint32_t ordinal;      // Within its document.
+  uint32_t source;       // spellings_ slot (the name as given; its actor).
+  uint32_t target;       // spellings_ slot.
+  uint32_t relation;     // relations_ slot (the relation as given).
+  uint32_t attrs;        // attrs_ slot: cameo, goldstein, negation, modality, speaker.
+  uint32_t source_code;  // code_names_ slot (0: none).
+  uint32_t target_code;
+  Date date;        // The document's.
+  uint32_t stored;  // 0: value built from the slots; else 1 + stored_ index.
+};
+static_assert(sizeof(EventRec) == 40);
+
+// A distinct spelling of an actor name: events keep the name they were
+// given, the actor is the id of its normalized form.
+struct Spelling {
+  uint64_t off;  // In spelling_strings_.
+  uint32_t len;
+  uint32_t actor;  // actors_ slot.
+};
+
+// The attributes of an event other than actors and relation; few distinct
+// ones per load, each with its edge value bytes encoded once.
+struct Attrs {
+  std::string cameo;
+  double goldstein = 0.0;
+  bool negated = false;
+  std::string modality;
+  std::optional<std::string> attributed_to;
+  std::string edge_value;
+};
+
+// The column families whose entries come one per event, in the order a
+// round writes them.
+enum class Order { kEvents, kIn, kRel, kOut };
+
+// A record's sort key in one order; comparing (k1, k2, k3, a) is comparing
+// the key bytes. Events: k1 = doc rank | ordinal (unique), a = record.
+// Edges: k1 = first rank | second rank, k2 = third rank | date, k3 = document
+// key, a = ordinal, b = attributes slot.
+struct Item {
+  uint64_t k1, k2, k3;
+  uint32_t a, b;
+};
+static_assert(sizeof(Item) == 32);
+
+struct ItemLess {
+  bool operator()(const Item& x, const Item& y) const {
+    if (x.k1 != y.k1) return x.k1 < y.k1;
+    if (x.k2 != y.k2) return x.k2 < y.k2;
+    if (x.k3 != y.k3) return x.k3 < y.k3;
+    return x.a < y.a;
+  }
+};
+
+// Sorts `items` by ItemLess (into *scratch and back). Ranks are dense, so
+// a partition's (first, second, third) ranks usually fit one 64-bit number
+// relative to their minimums: least-significant-digit radix passes of 11
+// bits over it, then std::sort inside runs of one triple (by date, document,
+// ordinal). Falls back to std::sort when they do not fit.
+void SortItems(std::vector<Item>* items, std::vector<Item>* scratch) {
+  const size_t n = items->size();
+  if (n < 512) {
+    std::sort(items->begin(), items->end(), ItemLess());
+    return;
+  }
+  uint32_t lo[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX}, hi[3] = {0, 0, 0};
+  for (const Item& it : *items) {
+    const uint32_t v[3] = {static_cast<uint32_t>(it.k1 >> 32), static_cast<uint32_t>(it.k1),
+                           static_cast<uint32_t>(it.k2 >> 32)};
+    for (int f = 0; f < 3; ++f) {
+      lo[f] = std::min(lo[f], v[f]);
+      hi[f] = std::max(hi[f], v[f]);
+    }
+  }
+  int bits[3];
+  for (int f = 0; f < 3; ++f) bits[f] = 32 - std::countl_zero(hi[f] - lo[f]);
+  const int total = bits[0] + bits[1] + bits[2];
+  if (total > 64) {
+    std::sort(items->begin(), items->end(), ItemLess());
+    return;
+  }
+  auto packed = [&](const Item& it) -> uint64_t {
+    const uint64_t first = static_cast<uint32_t>(it.k1 >> 32) - lo[0];
+    const uint64_t second = static_cast<uint32_t>(it.k1) - lo[1];
+    const uint64_t third = static_cast<uint32_t>(it.k2 >> 32) - lo[2];
+    // Shifts below 64: a field with bits > 0 leaves room for the others.
+    return (bits[0] == 0 ? 0 : first << (bits[1] + bits[2])) |
+           (bits[1] == 0 ? 0 : second << bits[2]) | third;
+  };
+  constexpr int kDigitBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  scratch->resize(n);
+  std::vector<uint32_t> count(kBuckets);
+  for (int shift = 0; shift < total; shift += kDigitBits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const Item& it : *items) ++count[(packed(it) >> shift) & (kBuckets - 1)];
+    if (*std::max_element(count.begin(), count.end()) == n) continue;  // One digit value.
+    uint32_t sum = 0;
+    for (uint32_t& c : count) {
+      const uint32_t k = c;
+      c = sum;
+      sum += k;
+    }
+    for (const Item& it : *items) (*scratch)[count[(packed(it) >> shift) & (kBuckets - 1)]++] = it;
+    items->swap(*scratch);
+  }
+  // Runs of one triple: order by date, document and ordinal.
+  for (size_t b = 0; b < n;) {
+    const uint64_t key = packed((*items)[b]);
+    size_t e = b + 1;
+    while (e < n && packed((*items)[e]) == key) ++e;
+    if (e - b > 1) std::sort(items->begin() + b, items->begin() + e, ItemLess());
+    b = e;
+  }
+}
+
+// The links one source-first partition contributes to the topology: runs of
+// (source rank, link count) and the links in order.
+struct PartLinks {
+  std::vector<std::pair<uint32_t, uint32_t>> sources;
+  std::vector<TopologyLink> links;
 };
 
 class RocksBulkWriter final : public BulkWriter {
@@ -541,12 +673,12 @@ class RocksBulkWriter final : public BulkWriter {
     handles_[kNames] = t_.names;
     handles_[kRelations] = t_.relations;
     handles_[kCounts] = t_.counts;
+    handles_[kTopology] = t_.topology;
     if (options_.chunk_events == 0) options_.chunk_events = 1;
     if (options_.threads < 1) options_.threads = 1;
   }
 
   ~RocksBulkWriter() override {
-    if (flusher_.joinable()) flusher_.join();
     std::error_code ec;
     if (!tmp_dir_.empty()) fs::remove_all(tmp_dir_, ec);
   }
@@ -570,12 +702,31 @@ class RocksBulkWriter final : public BulkWriter {
     }
     codes_.Insert("", Hash64(""), 0);
     code_names_.emplace_back();
-    cur_ = NewChunk();
-    // The store is empty when it has no document record at all.
-    std::unique_ptr<rocksdb::Iterator> it(t_.db->NewIterator(rocksdb::ReadOptions(), t_.docs));
-    it->SeekToFirst();
-    store_empty_ = !it->Valid();
-    return FromRocks(it->status(), "reading documents");
+    events_.reserve(std::min<size_t>(options_.chunk_events, size_t{1} << 26));
+    // Documents are looked up in the store unless it has none; the topology
+    // is built by the load only when the store holds nothing it would miss.
+    KG_ASSIGN_OR_RETURN(const bool no_docs, IsEmpty(kDocs));
+    KG_ASSIGN_OR_RETURN(const bool no_actors, IsEmpty(kActors));
+    KG_ASSIGN_OR_RETURN(const bool no_relations, IsEmpty(kRelations));
+    store_empty_ = no_docs;
+    fresh_store_ = no_docs && no_actors && no_relations;
+    std::string value;
+    auto s = t_.db->Get(rocksdb::ReadOptions(), t_.counts, codec::StatKey(codec::kGenerationStat),
+                        &value);
+    if (s.ok()) {
+      KG_ASSIGN_OR_RETURN(int64_t g, codec::DecodeCounter(value));
+      generation_before_ = static_cast<uint64_t>(g);
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "reading the store generation");
+    }
+    s = t_.db->Get(rocksdb::ReadOptions(), t_.topology, codec::TopologyMetaKey(), &value);
+    if (s.ok()) {
+      KG_ASSIGN_OR_RETURN(codec::TopologyMeta meta, codec::DecodeTopologyMeta(value));
+      old_topology_chunks_ = meta.chunks;
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "reading the topology meta");
+    }
+    return Status::Ok();
   }
 
   Result<IngestOutcome> PutDocument(const DocumentMeta& meta, const std::vector<Event>& events,
@@ -645,17 +796,7 @@ class RocksBulkWriter final : public BulkWriter {
   Result<BulkLoadStats> Finish() override {
     KG_RETURN_IF_ERROR(CheckOpen());
     finished_ = true;
-    // The last chunk is written in the background while this thread writes
-    // documents, actors, names, relations and the final counters.
-    KG_RETURN_IF_ERROR(StartFlush());
-    const auto start = std::chrono::steady_clock::now();
-    Written final_files;
-    final_files.status = WriteFinalFiles(&final_files);
-    stats_.sort_write_seconds += Since(start);
-    Status flushed = JoinFlush();
-    KG_RETURN_IF_ERROR(final_files.status);
-    KG_RETURN_IF_ERROR(flushed);
-    Collect(final_files);
+    KG_RETURN_IF_ERROR(WriteRound(/*last=*/true));
 
     // Old events of replaced documents go first, in one batch.
     if (!store_empty_) KG_RETURN_IF_ERROR(RemoveReplaced());
@@ -702,6 +843,14 @@ class RocksBulkWriter final : public BulkWriter {
   static Status KeyClash(const std::string& a, const std::string& b) {
     return Status::Corruption("document ids '" + a + "' and '" + b +
                               "' share a 64-bit key; rename one of them");
+  }
+
+  Result<bool> IsEmpty(Column column) const {
+    std::unique_ptr<rocksdb::Iterator> it(
+        t_.db->NewIterator(rocksdb::ReadOptions(), handles_[column]));
+    it->SeekToFirst();
+    KG_RETURN_IF_ERROR(FromRocks(it->status(), std::string("reading ") + kColumnNames[column]));
+    return !it->Valid();
   }
 
   // ---------------------------------------------------------- documents
@@ -773,34 +922,47 @@ class RocksBulkWriter final : public BulkWriter {
 
   // ---------------------------------------------------------- actors
 
-  // Actor slot of a canonical name, creating it on first sight (the record's
-  // name is the first name seen for its id, as in PutDocument).
-  uint32_t ActorFor(std::string_view name) {
+  // Spelling slot of an actor name, creating the spelling (and the actor,
+  // named by the first spelling seen for its id, as in PutDocument) on
+  // first sight.
+  uint32_t SpellingFor(std::string_view name) {
     const uint64_t h = Hash64(name);
     const uint32_t found = names_.Find(name, h);
     if (found != UINT32_MAX) return found;
+    Spelling sp;
+    sp.off = spelling_strings_.size();
+    sp.len = static_cast<uint32_t>(name.size());
+    spelling_strings_.append(name);
     const ActorId id = ActorIdFor(name);
     auto id_of = [this](uint32_t s) { return actors_[s].id; };
-    uint32_t slot = actor_index_.Find(id, id_of);
-    if (slot == UINT32_MAX) {
-      slot = static_cast<uint32_t>(actors_.size());
+    uint32_t actor = actor_index_.Find(id, id_of);
+    if (actor == UINT32_MAX) {
+      actor = static_cast<uint32_t>(actors_.size());
       ActorSlot a;
       a.id = id;
-      a.name_off = actor_names_.size();
-      a.name_len = static_cast<uint32_t>(name.size());
-      actor_names_.append(name);
+      a.name_off = sp.off;
+      a.name_len = sp.len;
       actors_.push_back(a);
-      actor_index_.Insert(id, slot, id_of);
+      actor_index_.Insert(id, actor, id_of);
     }
+    sp.actor = actor;
+    const auto slot = static_cast<uint32_t>(spellings_.size());
+    spellings_.push_back(sp);
     names_.Insert(name, h, slot);
     return slot;
   }
 
+  std::string_view SpellingOf(uint32_t slot) const {
+    const Spelling& sp = spellings_[slot];
+    return std::string_view(spelling_strings_.data() + sp.off, sp.len);
+  }
+
   std::string_view NameOf(const ActorSlot& a) const {
-    return std::string_view(actor_names_.data() + a.name_off, a.name_len);
+    return std::string_view(spelling_strings_.data() + a.name_off, a.name_len);
   }
 
   uint32_t CodeFor(std::string_view code) {
+    if (code.empty()) return 0;
     const uint64_t h = Hash64(code);
     uint32_t v = codes_.Find(code, h);
     if (v == UINT32_MAX) {
@@ -811,29 +973,27 @@ class RocksBulkWriter final : public BulkWriter {
     return v;
   }
 
-  // The reference's actor; its code (when given) becomes the actor's code.
-  uint32_t CachedActor(const ActorRef& ref) {
-    const uint32_t slot = ActorFor(ref.name);
-    if (!ref.code.empty()) {
-      ActorSlot& a = actors_[slot];
-      if (a.code == 0 || code_names_[a.code] != ref.code) a.code = CodeFor(ref.code);
-    }
+  // The reference's spelling; its code (when given) becomes the actor's code.
+  uint32_t CachedActor(const ActorRef& ref, uint32_t* code) {
+    const uint32_t slot = SpellingFor(ref.name);
+    *code = CodeFor(ref.code);
+    if (*code != 0) actors_[spellings_[slot].actor].code = *code;
     return slot;
   }
 
   // PutDocument's MergeActor on the load's records (the stored record is
   // merged in by Finish).
   void MergeActor(const ActorRecord& rec) {
-    const uint32_t slot = ActorFor(rec.name);
-    if (!rec.code.empty()) actors_[slot].code = CodeFor(rec.code);
+    const uint32_t actor = spellings_[SpellingFor(rec.name)].actor;
+    if (!rec.code.empty()) actors_[actor].code = CodeFor(rec.code);
     if (rec.type == ActorType::kUnknown && rec.aliases.empty()) return;
-    if (actors_[slot].rich == 0) {
+    if (actors_[actor].rich == 0) {
       rich_.emplace_back();
-      actors_[slot].rich = static_cast<uint32_t>(rich_.size());
+      actors_[actor].rich = static_cast<uint32_t>(rich_.size());
     }
-    ActorRich& r = rich_[actors_[slot].rich - 1];
+    ActorRich& r = rich_[actors_[actor].rich - 1];
     if (rec.type != ActorType::kUnknown) r.type = rec.type;
-    const std::string norm = NormalizeName(NameOf(actors_[slot]));
+    const std::string norm = NormalizeName(NameOf(actors_[actor]));
     for (const auto& alias : rec.aliases) {
       if (NormalizeName(alias) == norm) continue;
       if (std::find(r.aliases.begin(), r.aliases.end(), alias) == r.aliases.end()) {
@@ -854,8 +1014,9 @@ class RocksBulkWriter final : public BulkWriter {
     return rec;
   }
 
-  RelationId CachedRelation(const std::string& relation) {
-    if (relation == last_relation_) return last_relation_id_;
+  // relations_ slot of a relation as given.
+  uint32_t CachedRelation(const std::string& relation) {
+    if (last_relation_slot_ != UINT32_MAX && relation == last_relation_) return last_relation_slot_;
     const uint64_t h = Hash64(relation);
     uint32_t v = relation_names_.Find(relation, h);
     if (v == UINT32_MAX) {
@@ -866,252 +1027,524 @@ class RocksBulkWriter final : public BulkWriter {
       relation_normalized_.emplace(id, NormalizeName(relation));
     }
     last_relation_ = relation;
-    last_relation_id_ = relations_[v];
-    return last_relation_id_;
+    last_relation_slot_ = v;
+    return v;
+  }
+
+  // attrs_ slot of an event's attributes. Consecutive events usually share
+  // them: then nothing is hashed.
+  uint32_t AttrsFor(const Event& ev) {
+    if (last_attrs_ != UINT32_MAX) {
+      const Attrs& a = attrs_[last_attrs_];
+      if (a.negated == ev.negated && a.goldstein == ev.goldstein && a.cameo == ev.cameo &&
+          a.attributed_to == ev.attributed_to && a.modality == ev.modality) {
+        return last_attrs_;
+      }
+    }
+    scratch_.clear();
+    scratch_.append(ev.cameo);
+    scratch_.push_back('\0');
+    scratch_.append(reinterpret_cast<const char*>(&ev.goldstein), sizeof ev.goldstein);
+    scratch_.push_back(ev.negated ? '1' : '0');
+    scratch_.append(ev.modality);
+    scratch_.push_back('\0');
+    if (ev.attributed_to) {
+      scratch_.push_back('@');
+      scratch_.append(*ev.attributed_to);
+    }
+    const uint64_t h = Hash64(scratch_);
+    uint32_t v = attrs_index_.Find(scratch_, h);
+    if (v == UINT32_MAX) {
+      v = static_cast<uint32_t>(attrs_.size());
+      attrs_index_.Insert(scratch_, h, v);
+      Attrs a;
+      a.cameo = ev.cameo;
+      a.goldstein = ev.goldstein;
+      a.negated = ev.negated;
+      a.modality = ev.modality;
+      a.attributed_to = ev.attributed_to;
+      codec::AppendEdgeValue(&a.edge_value, ev.cameo, ev.goldstein, ev.negated,
+                             ev.attributed_to ? ActorIdFor(*ev.attributed_to) : 0);
+      attrs_.push_back(std::move(a));
+    }
+    last_attrs_ = v;
+    return v;
   }
 
   // ---------------------------------------------------------- events
 
   Status AddEvent(uint32_t slot, std::string_view doc_id, const Event& ev) {
     DocSlot& d = docs_[slot];
-    const EventKey key{d.key, d.events++};
-    const uint32_t src = CachedActor(ev.source);
-    const uint32_t tgt = CachedActor(ev.target);
-    const ActorId source = actors_[src].id, target = actors_[tgt].id;
-    const RelationId relation = CachedRelation(ev.relation);
-    Chunk& c = *cur_;
-
-    scratch_.clear();
-    codec::AppendStoredEvent(&scratch_, doc_id, d.date, source, relation, target, ev);
-    c.events.push_back(EventRec{key.doc, key.ordinal, static_cast<uint32_t>(scratch_.size()),
-                                c.event_values.Copy(scratch_)});
-
-    // Consecutive events usually share their edge value (same cameo,
-    // goldstein, negation and speaker): skip encoding and hashing then.
-    if (c.index != last_value_chunk_ || ev.negated != last_negated_ ||
-        ev.goldstein != last_goldstein_ || ev.cameo != last_cameo_ ||
-        ev.attributed_to != last_attributed_) {
+    EventRec r;
+    r.doc = slot;
+    r.ordinal = d.events++;
+    r.source = CachedActor(ev.source, &r.source_code);
+    r.target = CachedActor(ev.target, &r.target_code);
+    r.relation = CachedRelation(ev.relation);
+    r.attrs = AttrsFor(ev);
+    r.date = d.date;
+    r.stored = 0;
+    // Values are rebuilt from the slots at write time unless the event
+    // carries what the slots do not: mentions, or text other than its name.
+    if (!ev.mentions.empty() || ev.source.text != ev.source.name ||
+        ev.target.text != ev.target.name) {
       scratch_.clear();
-      codec::AppendEdgeValue(&scratch_, ev.cameo, ev.goldstein, ev.negated,
-                             ev.attributed_to ? ActorIdFor(*ev.attributed_to) : 0);
-      const uint64_t vhash = Hash64(scratch_);
-      last_value_ = c.edge_values.Find(scratch_, vhash);
-      if (last_value_ == UINT32_MAX) {
-        last_value_ = c.edge_values.size();
-        c.edge_values.Insert(scratch_, vhash, last_value_);
-      }
-      last_value_chunk_ = c.index;
-      last_negated_ = ev.negated;
-      last_goldstein_ = ev.goldstein;
-      last_cameo_ = ev.cameo;
-      last_attributed_ = ev.attributed_to;
+      codec::AppendStoredEvent(&scratch_, doc_id, d.date, actors_[spellings_[r.source].actor].id,
+                               relations_[r.relation], actors_[spellings_[r.target].actor].id, ev);
+      stored_.emplace_back(stored_bytes_.Copy(scratch_), static_cast<uint32_t>(scratch_.size()));
+      r.stored = static_cast<uint32_t>(stored_.size());
     }
-    const uint32_t value = last_value_;
-    EdgeRec e;
-    e.doc = key.doc;
-    e.date = d.date;
-    e.ordinal = key.ordinal;
-    e.value = value;
-    e.unused = 0;
-    e.negated = ev.negated ? 1 : 0;
-    e.a = source, e.b = relation, e.c = target;
-    c.edges[0].push_back(e);
-    e.a = target, e.c = source;
-    c.edges[1].push_back(e);
-    e.a = relation, e.b = source, e.c = target;
-    c.edges[2].push_back(e);
-    if (!ev.negated) {
-      ++actors_[src].out;
-      ++actors_[tgt].in;
-    }
+    events_.push_back(r);
     ++stats_.events;
-    if (c.size() >= c.limit || c.edge_values.bytes() > (3ull << 30) ||
-        c.event_values.bytes() > (3ull << 30)) {
-      return StartFlush();
+    if (events_.size() >= options_.chunk_events || stored_bytes_.bytes() > kMaxStoredBytes) {
+      return WriteRound(/*last=*/false);
     }
     return Status::Ok();
   }
 
-  // ---------------------------------------------------------- chunks
+  // ---------------------------------------------------------- rounds
 
-  std::unique_ptr<Chunk> NewChunk() {
-    auto c = std::make_unique<Chunk>();
-    c->index = chunks_started_++;
-    // The first chunks are smaller (1/4, 1/2 of chunk_events), so writing
-    // starts early and overlaps parsing even for loads of one chunk's size.
-    const size_t shift = c->index < 2 ? 2 - c->index : 0;
-    c->limit = std::max<size_t>(1, options_.chunk_events >> shift);
-    c->Reserve(c->limit);
-    return c;
+  std::string PathFor(size_t column, size_t part, const char* suffix = "") const {
+    return tmp_dir_ + "/" + std::to_string(stats_.chunks) + "-" + kColumnNames[column] + "-" +
+           std::to_string(part) + suffix + ".sst";
   }
 
-  std::string PathFor(size_t chunk, size_t column, const char* suffix = "") const {
-    return tmp_dir_ + "/" + std::to_string(chunk) + "-" + kColumnNames[column] + suffix + ".sst";
-  }
-
-  // Hands the current chunk to the background writer (after the previous
-  // one is done) and starts a new one.
-  Status StartFlush() {
-    KG_RETURN_IF_ERROR(JoinFlush());
-    if (cur_->size() == 0) return Status::Ok();
-    flushing_ = std::move(cur_);
-    flush_result_ = Written();
-    flusher_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "kg-bulk-write");
-      flush_result_.status = WriteChunk(*flushing_, &flush_result_);
-    });
-    if (!finished_) cur_ = NewChunk();
-    return Status::Ok();
-  }
-
-  Status JoinFlush() {
-    if (!flusher_.joinable()) return Status::Ok();
-    const auto start = std::chrono::steady_clock::now();
-    flusher_.join();
-    stats_.sort_write_seconds += Since(start);  // Time the parser waited.
-    flushing_.reset();
-    KG_RETURN_IF_ERROR(flush_result_.status);
-    Collect(flush_result_);
-    ++stats_.chunks;
-    return Status::Ok();
-  }
-
-  void Collect(const Written& w) {
-    for (size_t c = 0; c < kNumColumns; ++c) {
-      files_[c].insert(files_[c].end(), w.files[c].begin(), w.files[c].end());
-      stats_.sst_files += w.files[c].size();
-    }
-    stats_.sst_bytes += w.bytes;
-  }
-
-  // Sorts and writes one chunk: the events file, one file per edge order
-  // and (from the relation-first order) the chunk's pair counts; `threads`
-  // of them at a time.
-  Status WriteChunk(Chunk& chunk, Written* out) {
-    Written parts[4];
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      pthread_setname_np(pthread_self(), "kg-bulk-write");
-      for (size_t i = next++; i < 4; i = next++) {
-        parts[i].status =
-            i == 0 ? WriteEvents(chunk, &parts[i]) : WriteEdges(chunk, i - 1, &parts[i]);
-      }
-    };
-    std::vector<std::thread> helpers;
-    for (int k = 1; k < options_.threads && k < 4; ++k) helpers.emplace_back(work);
-    work();
-    for (auto& th : helpers) th.join();
-    for (Written& p : parts) {
-      KG_RETURN_IF_ERROR(p.status);
-      for (size_t c = 0; c < kNumColumns; ++c) {
-        out->files[c].insert(out->files[c].end(), p.files[c].begin(), p.files[c].end());
-      }
-      out->bytes += p.bytes;
-    }
-    return Status::Ok();
-  }
-
-  Status WriteEvents(Chunk& chunk, Written* out) {
-    auto& recs = chunk.events;
-    auto less = [](const EventRec& a, const EventRec& b) {
-      return a.doc != b.doc ? a.doc < b.doc : a.ordinal < b.ordinal;
-    };
-    if (recs.size() < 4096) {
-      std::sort(recs.begin(), recs.end(), less);
+  // Ranks of documents (by key), actors (by id) and relations (by id): the
+  // integers records are sorted on.
+  void RankTables() {
+    std::vector<std::pair<DocKey, uint32_t>> docs(docs_.size());
+    for (uint32_t i = 0; i < docs.size(); ++i) docs[i] = {docs_[i].key, i};
+    auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (docs.size() < 4096) {
+      std::sort(docs.begin(), docs.end(), by_key);
     } else {
-      // Document keys are hashes: their top bits spread the buckets evenly.
       BucketSort(
-          &recs, [](const EventRec& r) { return static_cast<uint32_t>(r.doc >> 48); }, less);
+          &docs, [](const auto& d) { return static_cast<uint32_t>(d.first >> 48); }, by_key);
     }
-    SstSink sink(sst_options_[kEvents].get(), PathFor(chunk.index, kEvents), false);
-    char key[codec::kEventKeySize];
-    // Values are read in key order, i.e. randomly: prefetch a few ahead.
-    constexpr size_t kAhead = 12;
-    for (size_t i = 0; i < recs.size(); ++i) {
-      if (i + kAhead < recs.size()) {
-        __builtin_prefetch(recs[i + kAhead].value);
-        __builtin_prefetch(recs[i + kAhead].value + 64);
+    doc_rank_.resize(docs.size());
+    doc_order_.resize(docs.size());
+    for (uint32_t r = 0; r < docs.size(); ++r) {
+      doc_rank_[docs[r].second] = r;
+      doc_order_[r] = docs[r].second;
+    }
+    std::vector<std::pair<ActorId, uint32_t>> actors(actors_.size());
+    for (uint32_t i = 0; i < actors.size(); ++i) actors[i] = {actors_[i].id, i};
+    std::sort(actors.begin(), actors.end());
+    std::vector<uint32_t> actor_rank(actors.size());
+    actor_order_.resize(actors.size());
+    actor_id_of_rank_.resize(actors.size());
+    for (uint32_t r = 0; r < actors.size(); ++r) {
+      actor_rank[actors[r].second] = r;
+      actor_order_[r] = actors[r].second;
+      actor_id_of_rank_[r] = actors[r].first;
+    }
+    spelling_rank_.resize(spellings_.size());
+    for (size_t s = 0; s < spellings_.size(); ++s) {
+      spelling_rank_[s] = actor_rank[spellings_[s].actor];
+    }
+    relation_id_of_rank_ = relations_;
+    std::sort(relation_id_of_rank_.begin(), relation_id_of_rank_.end());
+    relation_id_of_rank_.erase(
+        std::unique(relation_id_of_rank_.begin(), relation_id_of_rank_.end()),
+        relation_id_of_rank_.end());
+    relation_rank_.resize(relations_.size());
+    for (size_t v = 0; v < relations_.size(); ++v) {
+      relation_rank_[v] =
+          static_cast<uint32_t>(std::lower_bound(relation_id_of_rank_.begin(),
+                                                 relation_id_of_rank_.end(), relations_[v]) -
+                                relation_id_of_rank_.begin());
+    }
+  }
+
+  // The rank an order's keys start with.
+  uint32_t LeadOf(Order order, const EventRec& r) const {
+    switch (order) {
+      case Order::kEvents:
+        return doc_rank_[r.doc];
+      case Order::kOut:
+        return spelling_rank_[r.source];
+      case Order::kIn:
+        return spelling_rank_[r.target];
+      case Order::kRel:
+        return relation_rank_[r.relation];
+    }
+    return 0;
+  }
+
+  size_t LeadCount(Order order) const {
+    switch (order) {
+      case Order::kEvents:
+        return docs_.size();
+      case Order::kOut:
+      case Order::kIn:
+        return actor_id_of_rank_.size();
+      case Order::kRel:
+        return relation_id_of_rank_.size();
+    }
+    return 0;
+  }
+
+  // Splits the round's records into key ranges of about kPartitionEvents:
+  // *perm lists record numbers partition by partition, (*bounds)[p] is where
+  // partition p starts. A record's position estimate is the number of
+  // records with a smaller leading rank (plus, relation first, its share of
+  // the relation's records by source rank), which is monotone in key order,
+  // so partitions are key ranges; records of one leading actor stay in one
+  // partition (the topology's per-source runs rely on that).
+  void Partition(Order order, std::vector<uint32_t>* perm, std::vector<size_t>* bounds) const {
+    const size_t n = events_.size();
+    std::vector<uint64_t> start(LeadCount(order) + 1, 0);
+    for (const EventRec& r : events_) ++start[LeadOf(order, r) + 1];
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    const size_t parts = std::max<size_t>(1, (n + kPartitionEvents - 1) / kPartitionEvents);
+    const uint64_t actors = std::max<size_t>(1, actor_id_of_rank_.size());
+    auto part_of = [&](const EventRec& r) -> size_t {
+      const uint32_t lead = LeadOf(order, r);
+      uint64_t pos = start[lead];
+      if (order == Order::kRel) {
+        pos += spelling_rank_[r.source] * (start[lead + 1] - start[lead]) / actors;
       }
-      const EventRec& r = recs[i];
-      codec::EncodeEventKeyTo(EventKey{r.doc, r.ordinal}, key);
-      KG_RETURN_IF_ERROR(
-          sink.Add(std::string_view(key, sizeof key), std::string_view(r.value, r.len)));
+      return static_cast<size_t>(pos * parts / n);
+    };
+    bounds->assign(parts + 1, 0);
+    for (const EventRec& r : events_) ++(*bounds)[part_of(r) + 1];
+    for (size_t p = 1; p < bounds->size(); ++p) (*bounds)[p] += (*bounds)[p - 1];
+    std::vector<size_t> next(bounds->begin(), bounds->end() - 1);
+    perm->resize(n);
+    for (uint32_t i = 0; i < n; ++i) (*perm)[next[part_of(events_[i])]++] = i;
+  }
+
+  // Writes the round: every order's partitions (and, in the last round, the
+  // per-load files) on `threads` threads.
+  Status WriteRound(bool last) {
+    const auto start = std::chrono::steady_clock::now();
+    if (last) {
+      // Lookups are over; their memory goes to the sort buffers.
+      doc_index_.Release();
+      actor_index_.Release();
+      names_.Release();
     }
-    std::vector<EventRec>().swap(recs);
+    const bool topology =
+        last && stats_.chunks == 0 && fresh_store_ && options_.topology && !events_.empty();
+    if (events_.empty() && !last) return Status::Ok();
+    RankTables();
+    constexpr Order kOrders[] = {Order::kEvents, Order::kIn, Order::kRel, Order::kOut};
+    constexpr size_t kNumOrders = std::size(kOrders);
+    std::vector<uint32_t> perms[2];
+    std::vector<size_t> bounds[kNumOrders];
+    std::atomic<int> groups[kNumOrders] = {};
+    std::deque<Written> written;
+    std::mutex written_mu;
+    auto new_written = [&]() -> Written* {
+      std::lock_guard<std::mutex> lock(written_mu);
+      return &written.emplace_back();
+    };
+    std::vector<PartLinks> links;
+    {
+      WorkQueue queue(options_.threads);
+      if (last) {
+        Written* out = new_written();
+        queue.Add([this, out] { return WriteLoadFiles(out); }, nullptr);
+      }
+      for (size_t k = 0; k < kNumOrders && events_.size() > 0; ++k) {
+        // Two permutation buffers: order k + 2 reuses order k's.
+        if (k >= 2) queue.WaitFor(groups[k - 2]);
+        std::vector<uint32_t>& perm = perms[k % 2];
+        Partition(kOrders[k], &perm, &bounds[k]);
+        const size_t parts = bounds[k].size() - 1;
+        if (kOrders[k] == Order::kOut && topology) links.resize(parts);
+        for (size_t p = 0; p < parts; ++p) {
+          const size_t b = bounds[k][p], e = bounds[k][p + 1];
+          if (b == e) continue;
+          Written* out = new_written();
+          PartLinks* part_links = links.empty() ? nullptr : &links[p];
+          const Order order = kOrders[k];
+          const uint32_t* records = perm.data() + b;
+          queue.Add(
+              [this, order, records, count = e - b, p, out, part_links] {
+                return WritePartition(order, records, count, p, out, part_links);
+              },
+              &groups[k]);
+        }
+      }
+      KG_RETURN_IF_ERROR(queue.Drain());
+    }
+    for (const Written& w : written) {
+      for (size_t c = 0; c < kNumColumns; ++c) {
+        files_[c].insert(files_[c].end(), w.files[c].begin(), w.files[c].end());
+        stats_.sst_files += w.files[c].size();
+      }
+      stats_.sst_bytes += w.bytes;
+    }
+    std::vector<EventRec>().swap(events_);
+    std::vector<std::pair<const char*, uint32_t>>().swap(stored_);
+    stored_bytes_ = Arena();
+    if (!last) events_.reserve(std::min<size_t>(options_.chunk_events, size_t{1} << 26));
+    if (topology) KG_RETURN_IF_ERROR(WriteTopology(links));
+    ++stats_.chunks;
+    stats_.sort_write_seconds += Since(start);
+    return Status::Ok();
+  }
+
+  // Sorts one partition of one order and writes its SST file (relation
+  // first: also its pair counts; source first: its topology links).
+  Status WritePartition(Order order, const uint32_t* records, size_t count, size_t part,
+                        Written* out, PartLinks* links) const {
+    std::vector<Item> items(count);
+    // Records are read in partition order, i.e. randomly: each is prefetched
+    // 16 ahead, the table entries it points to 8 ahead (by then it is here).
+    for (size_t i = 0; i < count; ++i) {
+      if (i + 16 < count) __builtin_prefetch(&events_[records[i + 16]]);
+      if (i + 8 < count) {
+        const EventRec& ahead = events_[records[i + 8]];
+        __builtin_prefetch(&docs_[ahead.doc]);
+        __builtin_prefetch(&doc_rank_[ahead.doc]);
+        __builtin_prefetch(&spelling_rank_[ahead.source]);
+        __builtin_prefetch(&spelling_rank_[ahead.target]);
+      }
+      const EventRec& r = events_[records[i]];
+      const uint64_t date = static_cast<uint32_t>(r.date) ^ 0x80000000u;
+      const uint64_t source = spelling_rank_[r.source], target = spelling_rank_[r.target];
+      const uint64_t relation = relation_rank_[r.relation];
+      Item& it = items[i];
+      it.k3 = docs_[r.doc].key;
+      it.a = r.ordinal;
+      it.b = r.attrs;
+      switch (order) {
+        case Order::kEvents:
+          it.k1 = static_cast<uint64_t>(doc_rank_[r.doc]) << 32 | r.ordinal;
+          it.k2 = 0;
+          it.a = records[i];
+          break;
+        case Order::kOut:
+          it.k1 = source << 32 | relation, it.k2 = target << 32 | date;
+          break;
+        case Order::kIn:
+          it.k1 = target << 32 | relation, it.k2 = source << 32 | date;
+          break;
+        case Order::kRel:
+          it.k1 = relation << 32 | source, it.k2 = target << 32 | date;
+          break;
+      }
+    }
+    std::vector<Item> scratch;
+    SortItems(&items, &scratch);
+    std::vector<Item>().swap(scratch);
+    if (order == Order::kEvents) return WriteEvents(items, part, out);
+    return WriteEdges(order, items, part, out, links);
+  }
+
+  Status WriteEvents(const std::vector<Item>& items, size_t part, Written* out) const {
+    SstSink sink(sst_options_[kEvents].get(), PathFor(kEvents, part), false);
+    char key[codec::kEventKeySize];
+    std::string value;
+    // Records, then the table entries they point to, then the strings those
+    // point to: each fetched a few items before it is read.
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i + 24 < items.size()) __builtin_prefetch(&events_[items[i + 24].a]);
+      if (i + 16 < items.size()) {
+        const EventRec& ahead = events_[items[i + 16].a];
+        __builtin_prefetch(&docs_[ahead.doc]);
+        __builtin_prefetch(&spellings_[ahead.source]);
+        __builtin_prefetch(&spellings_[ahead.target]);
+        __builtin_prefetch(&spelling_rank_[ahead.source]);
+        __builtin_prefetch(&spelling_rank_[ahead.target]);
+      }
+      if (i + 8 < items.size()) {
+        const EventRec& ahead = events_[items[i + 8].a];
+        __builtin_prefetch(doc_strings_.data() + docs_[ahead.doc].id_off);
+        __builtin_prefetch(spelling_strings_.data() + spellings_[ahead.source].off);
+        __builtin_prefetch(spelling_strings_.data() + spellings_[ahead.target].off);
+        __builtin_prefetch(&actor_id_of_rank_[spelling_rank_[ahead.source]]);
+        __builtin_prefetch(&actor_id_of_rank_[spelling_rank_[ahead.target]]);
+      }
+      const Item& it = items[i];
+      const EventRec& r = events_[it.a];
+      codec::EncodeEventKeyTo(EventKey{it.k3, r.ordinal}, key);
+      std::string_view bytes;
+      if (r.stored != 0) {
+        const auto& [p, len] = stored_[r.stored - 1];
+        bytes = std::string_view(p, len);
+      } else {
+        const Attrs& a = attrs_[r.attrs];
+        codec::StoredEventParts e;
+        e.doc_id = IdOf(docs_[r.doc]);
+        e.date = r.date;
+        e.source_id = actor_id_of_rank_[spelling_rank_[r.source]];
+        e.relation_id = relations_[r.relation];
+        e.target_id = actor_id_of_rank_[spelling_rank_[r.target]];
+        e.source_text = e.source_name = SpellingOf(r.source);
+        e.source_code = code_names_[r.source_code];
+        e.relation = relation_names_.StringAt(r.relation);
+        e.cameo = a.cameo;
+        e.goldstein = a.goldstein;
+        e.target_text = e.target_name = SpellingOf(r.target);
+        e.target_code = code_names_[r.target_code];
+        e.negated = a.negated;
+        e.modality = a.modality;
+        e.attributed_to = a.attributed_to ? &*a.attributed_to : nullptr;
+        value.clear();
+        codec::AppendStoredEvent(&value, e);
+        bytes = value;
+      }
+      KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), bytes));
+    }
     return sink.Finish(&out->files[kEvents], &out->bytes);
   }
 
-  Status WriteEdges(Chunk& chunk, size_t order_index, Written* out) {
-    static constexpr codec::EdgeOrder kOrders[3] = {codec::EdgeOrder::kOut, codec::EdgeOrder::kIn,
-                                                    codec::EdgeOrder::kRel};
-    static constexpr Column kColumns[3] = {kOut, kIn, kRel};
-    const codec::EdgeOrder order = kOrders[order_index];
-    const Column column = kColumns[order_index];
-    auto& recs = chunk.edges[order_index];
-    SortEdges(&recs);
-    SstSink sink(sst_options_[column].get(), PathFor(chunk.index, column), false);
-    const bool pairs = order == codec::EdgeOrder::kRel;
-    SstSink counts(sst_options_[kCounts].get(), PathFor(chunk.index, kCounts, "-pairs"), true);
+  Status WriteEdges(Order order, const std::vector<Item>& items, size_t part, Written* out,
+                    PartLinks* links) const {
+    const Column column = order == Order::kOut ? kOut : order == Order::kIn ? kIn : kRel;
+    const codec::EdgeOrder edge_order = order == Order::kOut  ? codec::EdgeOrder::kOut
+                                        : order == Order::kIn ? codec::EdgeOrder::kIn
+                                                              : codec::EdgeOrder::kRel;
+    SstSink sink(sst_options_[column].get(), PathFor(column, part), false);
+    // Relation first: pair counts. Source or target first: that actor's
+    // degree counter (every event of one leading actor is in this partition).
+    SstSink counts(sst_options_[kCounts].get(), PathFor(kCounts, part, kColumnNames[column]), true);
     char key[codec::kEdgeKeySize];
     char pair_key[codec::kPairCountKeySize];
-    const Interner& values = chunk.edge_values;
-    int64_t run = 0;
-    const EdgeRec* run_rec = nullptr;
+    // Runs of one (source, relation, target): pair counts and topology links.
+    uint32_t run_events = 0, run_asserted = 0;
+    uint32_t run_source = 0, run_relation = 0, run_target = 0;
     auto end_run = [&]() -> Status {
-      if (run == 0) return Status::Ok();
-      codec::EncodePairCountKeyTo(run_rec->a, run_rec->b, run_rec->c, pair_key);
-      const std::string n = codec::EncodeCounter(run);
-      run = 0;
-      return counts.Add(std::string_view(pair_key, sizeof pair_key), n);
-    };
-    for (const EdgeRec& r : recs) {
-      ActorId source = r.a, target = r.c;
-      RelationId relation = r.b;
-      if (order == codec::EdgeOrder::kIn) {
-        source = r.c, target = r.a;
-      } else if (pairs) {
-        relation = r.a, source = r.b, target = r.c;
-      }
-      codec::EncodeEdgeKeyTo(order, source, relation, target, r.date, EventKey{r.doc, r.ordinal},
-                             key);
-      KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), values.StringAt(r.value)));
-      if (pairs) {
-        if (run_rec != nullptr && (r.a != run_rec->a || r.b != run_rec->b || r.c != run_rec->c)) {
-          KG_RETURN_IF_ERROR(end_run());
+      if (run_events == 0) return Status::Ok();
+      if (links != nullptr) {
+        if (links->sources.empty() || links->sources.back().first != run_source) {
+          links->sources.emplace_back(run_source, 0);
         }
-        if (run == 0) run_rec = &r;
-        if (!r.negated) ++run;
+        ++links->sources.back().second;
+        links->links.push_back(TopologyLink{run_target, run_relation, run_events, run_asserted});
       }
+      if (order == Order::kRel && run_asserted != 0) {
+        codec::EncodePairCountKeyTo(relation_id_of_rank_[run_relation],
+                                    actor_id_of_rank_[run_source], actor_id_of_rank_[run_target],
+                                    pair_key);
+        KG_RETURN_IF_ERROR(counts.Add(std::string_view(pair_key, sizeof pair_key),
+                                      codec::EncodeCounter(run_asserted)));
+      }
+      run_events = run_asserted = 0;
+      return Status::Ok();
+    };
+    // Runs of one leading actor (source or target first): its degree.
+    uint32_t lead = 0;
+    int64_t lead_asserted = 0;
+    auto end_lead = [&]() -> Status {
+      if (order == Order::kRel || lead_asserted == 0) return Status::Ok();
+      const int64_t n = lead_asserted;
+      lead_asserted = 0;
+      return counts.Add(codec::DegreeKey(order == Order::kOut, actor_id_of_rank_[lead]),
+                        codec::EncodeCounter(n));
+    };
+    uint64_t last_k1 = 0;
+    uint32_t last_third = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i + 8 < items.size()) {
+        const Item& ahead = items[i + 8];
+        __builtin_prefetch(&actor_id_of_rank_[ahead.k2 >> 32]);
+        __builtin_prefetch(&actor_id_of_rank_[order == Order::kRel ? static_cast<uint32_t>(ahead.k1)
+                                                                   : ahead.k1 >> 32]);
+      }
+      const Item& it = items[i];
+      const auto first = static_cast<uint32_t>(it.k1 >> 32);
+      const auto second = static_cast<uint32_t>(it.k1);
+      const auto third = static_cast<uint32_t>(it.k2 >> 32);
+      uint32_t source = first, relation = second, target = third;
+      if (order == Order::kIn) {
+        source = third, target = first;
+      } else if (order == Order::kRel) {
+        relation = first, source = second;
+      }
+      const auto date = static_cast<Date>(static_cast<uint32_t>(it.k2) ^ 0x80000000u);
+      const EventKey event{it.k3, it.a};
+      codec::EncodeEdgeKeyTo(edge_order, actor_id_of_rank_[source], relation_id_of_rank_[relation],
+                             actor_id_of_rank_[target], date, event, key);
+      const Attrs& a = attrs_[it.b];
+      KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), a.edge_value));
+      if (i == 0 || it.k1 != last_k1 || third != last_third) {
+        KG_RETURN_IF_ERROR(end_run());
+        if (i == 0 || first != lead) {
+          KG_RETURN_IF_ERROR(end_lead());
+          lead = first;
+        }
+        run_source = source, run_relation = relation, run_target = target;
+        last_k1 = it.k1, last_third = third;
+      }
+      ++run_events;
+      if (!a.negated) ++run_asserted, ++lead_asserted;
     }
-    if (pairs) KG_RETURN_IF_ERROR(end_run());
+    KG_RETURN_IF_ERROR(end_run());
+    KG_RETURN_IF_ERROR(end_lead());
     KG_RETURN_IF_ERROR(sink.Finish(&out->files[column], &out->bytes));
-    KG_RETURN_IF_ERROR(counts.Finish(&out->files[kCounts], &out->bytes));
-    std::vector<EdgeRec>().swap(recs);
+    return counts.Finish(&out->files[kCounts], &out->bytes);
+  }
+
+  // The topology of a fresh store loaded in one round: actors and relations
+  // are exactly the load's, numbered by rank; the links come from the
+  // source-first partitions in order. Stamped with the generation the load
+  // leaves the store at.
+  Status WriteTopology(std::vector<PartLinks>& parts) {
+    TopologyCsr csr;
+    csr.generation = generation_before_ + 1;
+    csr.actors = actor_id_of_rank_;
+    csr.relations = relation_id_of_rank_;
+    csr.out_offsets.assign(csr.actors.size() + 1, 0);
+    size_t total = 0;
+    for (const PartLinks& p : parts) total += p.links.size();
+    if (total >= UINT32_MAX) return Status::InvalidArgument("too many links for one topology");
+    csr.out_links.reserve(total);
+    for (PartLinks& p : parts) {
+      for (const auto& [source, n] : p.sources) csr.out_offsets[source + 1] = n;
+      csr.out_links.insert(csr.out_links.end(), p.links.begin(), p.links.end());
+      PartLinks().links.swap(p.links);
+    }
+    for (size_t i = 1; i < csr.out_offsets.size(); ++i)
+      csr.out_offsets[i] += csr.out_offsets[i - 1];
+    const std::string bytes = codec::EncodeTopology(csr);
+    csr = TopologyCsr();
+    codec::TopologyMeta meta;
+    meta.generation = generation_before_ + 1;
+    meta.bytes = bytes.size();
+    // Keys in order: "chunk" + index (new pieces, then stale ones of an old
+    // topology deleted), then "meta".
+    SstSink sink(sst_options_[kTopology].get(), PathFor(kTopology, 0), false);
+    for (size_t off = 0; off < bytes.size(); off += codec::kTopologyChunkBytes) {
+      KG_RETURN_IF_ERROR(
+          sink.Add(codec::TopologyChunkKey(meta.chunks++),
+                   std::string_view(bytes.data() + off,
+                                    std::min(codec::kTopologyChunkBytes, bytes.size() - off))));
+    }
+    for (uint32_t i = meta.chunks; i < old_topology_chunks_; ++i) {
+      KG_RETURN_IF_ERROR(sink.Delete(codec::TopologyChunkKey(i)));
+    }
+    KG_RETURN_IF_ERROR(sink.Add(codec::TopologyMetaKey(), codec::EncodeTopologyMeta(meta)));
+    Written w;
+    KG_RETURN_IF_ERROR(sink.Finish(&w.files[kTopology], &w.bytes));
+    files_[kTopology] = w.files[kTopology];
+    stats_.sst_files += 1;
+    stats_.sst_bytes += w.bytes;
+    stats_.topology_written = true;
     return Status::Ok();
   }
 
-  // ---------------------------------------------------------- final files
+  // ---------------------------------------------------------- load files
 
-  // Documents, actors, names, relations, degrees and totals.
-  Status WriteFinalFiles(Written* out) {
-    // Documents by key. The index is not needed any more.
-    doc_index_.Release();
-    actor_index_.Release();
-    auto by_key = [](const DocSlot& a, const DocSlot& b) { return a.key < b.key; };
-    if (docs_.size() < 4096) {
-      std::sort(docs_.begin(), docs_.end(), by_key);
-    } else {
-      BucketSort(
-          &docs_, [](const DocSlot& d) { return static_cast<uint32_t>(d.key >> 48); }, by_key);
-    }
+  // Documents, actors, names, relations and totals (after the
+  // last round's RankTables: every document and actor is ranked).
+  Status WriteLoadFiles(Written* out) const {
     {
-      SstSink sink(sst_options_[kDocs].get(), PathFor(chunks_started_, kDocs), false);
+      SstSink sink(sst_options_[kDocs].get(), PathFor(kDocs, 0), false);
       std::string value;
       const DocExtra none;
-      for (size_t i = 0; i < docs_.size(); ++i) {
+      for (size_t i = 0; i < doc_order_.size(); ++i) {
         // Ids were stored in arrival order and are read in key order.
-        if (i + 16 < docs_.size()) __builtin_prefetch(doc_strings_.data() + docs_[i + 16].id_off);
-        const DocSlot& d = docs_[i];
+        if (i + 16 < doc_order_.size()) {
+          __builtin_prefetch(&docs_[doc_order_[i + 16]]);
+          if (i + 32 < doc_order_.size()) {
+            __builtin_prefetch(doc_strings_.data() + docs_[doc_order_[i + 8]].id_off);
+          }
+        }
+        const DocSlot& d = docs_[doc_order_[i]];
         if (d.unchanged) continue;
         value.clear();
         const DocExtra& x = d.extra != kNoExtra ? doc_extras_[d.extra - 1] : none;
@@ -1122,14 +1555,10 @@ class RocksBulkWriter final : public BulkWriter {
       KG_RETURN_IF_ERROR(sink.Finish(&out->files[kDocs], &out->bytes));
     }
     // Actors by id, merged with their stored records; their names.
-    std::vector<uint32_t> order(actors_.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [this](uint32_t a, uint32_t b) { return actors_[a].id < actors_[b].id; });
     Run names;
     {
-      SstSink sink(sst_options_[kActors].get(), PathFor(chunks_started_, kActors), false);
-      for (uint32_t i : order) {
+      SstSink sink(sst_options_[kActors].get(), PathFor(kActors, 0), false);
+      for (uint32_t i : actor_order_) {
         const ActorSlot& a = actors_[i];
         ActorRecord out_rec = RecordOf(a);
         if (!store_empty_) {
@@ -1155,13 +1584,12 @@ class RocksBulkWriter final : public BulkWriter {
         names.Add(codec::NameKey(NormalizeName(out_rec.name), a.id), "");
         for (const auto& alias : out_rec.aliases)
           names.Add(codec::NameKey(NormalizeName(alias), a.id), "");
-        ++stats_.actors;
       }
       KG_RETURN_IF_ERROR(sink.Finish(&out->files[kActors], &out->bytes));
     }
     {
       names.Sort();
-      SstSink sink(sst_options_[kNames].get(), PathFor(chunks_started_, kNames), false);
+      SstSink sink(sst_options_[kNames].get(), PathFor(kNames, 0), false);
       std::string last;
       bool first = true;
       KG_RETURN_IF_ERROR(names.ForEach([&](std::string_view key, std::string_view value) -> Status {
@@ -1173,38 +1601,28 @@ class RocksBulkWriter final : public BulkWriter {
       KG_RETURN_IF_ERROR(sink.Finish(&out->files[kNames], &out->bytes));
     }
     {
-      SstSink sink(sst_options_[kRelations].get(), PathFor(chunks_started_, kRelations), false);
+      SstSink sink(sst_options_[kRelations].get(), PathFor(kRelations, 0), false);
       for (const auto& [id, name] : relation_normalized_) {
         KG_RETURN_IF_ERROR(sink.Add(codec::RelationKey(id), name));
       }
       KG_RETURN_IF_ERROR(sink.Finish(&out->files[kRelations], &out->bytes));
     }
     {
-      // Counters in key order: 'I' degrees, 'O' degrees, 'S' totals.
-      SstSink sink(sst_options_[kCounts].get(), PathFor(chunks_started_, kCounts), true);
-      for (bool out_degree : {false, true}) {
-        for (uint32_t i : order) {
-          const ActorSlot& a = actors_[i];
-          const uint32_t n = out_degree ? a.out : a.in;
-          if (n != 0)
-            KG_RETURN_IF_ERROR(
-                sink.Add(codec::DegreeKey(out_degree, a.id), codec::EncodeCounter(n)));
-        }
-      }
+      // Totals in their own file: it must not overlap the partitions' pair
+      // counts ('P') and degrees ('I', 'O').
+      SstSink totals(sst_options_[kCounts].get(), PathFor(kCounts, 0, "-totals"), true);
       if (stats_.documents_added != 0) {
         KG_RETURN_IF_ERROR(
-            sink.Add(codec::StatKey("documents"),
-                     codec::EncodeCounter(static_cast<int64_t>(stats_.documents_added))));
+            totals.Add(codec::StatKey("documents"),
+                       codec::EncodeCounter(static_cast<int64_t>(stats_.documents_added))));
       }
       if (stats_.events != 0) {
-        KG_RETURN_IF_ERROR(sink.Add(codec::StatKey("events"),
-                                    codec::EncodeCounter(static_cast<int64_t>(stats_.events))));
-      }
-      if (stats_.events != 0) {
+        KG_RETURN_IF_ERROR(totals.Add(codec::StatKey("events"),
+                                      codec::EncodeCounter(static_cast<int64_t>(stats_.events))));
         KG_RETURN_IF_ERROR(
-            sink.Add(codec::StatKey(codec::kGenerationStat), codec::EncodeCounter(1)));
+            totals.Add(codec::StatKey(codec::kGenerationStat), codec::EncodeCounter(1)));
       }
-      KG_RETURN_IF_ERROR(sink.Finish(&out->files[kCounts], &out->bytes));
+      KG_RETURN_IF_ERROR(totals.Finish(&out->files[kCounts], &out->bytes));
     }
     return Status::Ok();
   }
@@ -1255,7 +1673,10 @@ class RocksBulkWriter final : public BulkWriter {
   rocksdb::ColumnFamilyHandle* handles_[kNumColumns] = {};
   std::shared_ptr<const rocksdb::Options> sst_options_[kNumColumns];
   std::string tmp_dir_;
-  bool store_empty_ = false;
+  bool store_empty_ = false;  // No documents: nothing to look up or replace.
+  bool fresh_store_ = false;  // Nothing at all: the load can write the topology.
+  uint64_t generation_before_ = 0;
+  uint32_t old_topology_chunks_ = 0;
   bool finished_ = false;
 
   // Per load.
@@ -1268,32 +1689,34 @@ class RocksBulkWriter final : public BulkWriter {
   std::vector<ActorSlot> actors_;
   std::vector<ActorRich> rich_;
   SlotIndex actor_index_;
-  NameMap names_;  // Canonical names as given -> actor slot.
-  std::string actor_names_;
+  NameMap names_;  // Names as given -> spelling slot.
+  std::vector<Spelling> spellings_;
+  std::string spelling_strings_;
   Interner codes_;  // Actor codes -> index in code_names_.
   std::vector<std::string> code_names_;
   Interner relation_names_;  // Relation as given -> index in relations_.
   std::vector<RelationId> relations_;
   std::map<RelationId, std::string> relation_normalized_;
   std::string last_relation_;
-  RelationId last_relation_id_ = 0;
+  uint32_t last_relation_slot_ = UINT32_MAX;
+  Interner attrs_index_;
+  std::vector<Attrs> attrs_;
+  uint32_t last_attrs_ = UINT32_MAX;
   std::vector<std::string> files_[kNumColumns];
   BulkLoadStats stats_;
   std::string scratch_;
-  // The last edge value's fields and its entry in the chunk's edge values.
-  size_t last_value_chunk_ = SIZE_MAX;
-  uint32_t last_value_ = 0;
-  bool last_negated_ = false;
-  double last_goldstein_ = 0;
-  std::string last_cameo_;
-  std::optional<std::string> last_attributed_;
 
-  // Chunks: the one being filled and the one being written.
-  std::unique_ptr<Chunk> cur_;
-  std::unique_ptr<Chunk> flushing_;
-  std::thread flusher_;
-  Written flush_result_;
-  size_t chunks_started_ = 0;
+  // Per round: the records, pre-encoded values of events with mentions.
+  std::vector<EventRec> events_;
+  std::vector<std::pair<const char*, uint32_t>> stored_;
+  Arena stored_bytes_;
+  // Ranks (RankTables), valid while a round is written.
+  std::vector<uint32_t> doc_rank_, doc_order_;
+  std::vector<uint32_t> actor_order_;
+  std::vector<ActorId> actor_id_of_rank_;
+  std::vector<uint32_t> spelling_rank_;
+  std::vector<RelationId> relation_id_of_rank_;
+  std::vector<uint32_t> relation_rank_;
 };
 
 }  // namespace

@@ -1,8 +1,8 @@
 // Internal to graph/: the RocksDB side of BulkWriter (graph_store.h). The
 // store hands over its DB and column family handles; this code builds every
 // index entry the batch path (rocks_graph_store.cc) would write, sorts them
-// per column family in bounded chunks, writes SST files with SstFileWriter
-// and ingests them with one IngestExternalFiles call.
+// per column family in key-range partitions, writes SST files with
+// SstFileWriter and ingests them with one IngestExternalFiles call.
 #pragma once
 
 #include <memory>
@@ -33,8 +33,9 @@ struct BulkTarget {
   rocksdb::ColumnFamilyHandle* names = nullptr;
   rocksdb::ColumnFamilyHandle* relations = nullptr;
   rocksdb::ColumnFamilyHandle* counts = nullptr;
+  rocksdb::ColumnFamilyHandle* topology = nullptr;
   // Options for SstFileWriter, one per column family above (same order).
-  std::shared_ptr<const rocksdb::Options> sst_options[9];
+  std::shared_ptr<const rocksdb::Options> sst_options[10];
   bool sync_writes = false;
 };
 

@@ -157,13 +157,19 @@ class GraphReader {
 
 // Options of a bulk load (GraphStore::NewBulkWriter).
 struct BulkLoadOptions {
-  // Events buffered in memory before they are sorted and written as one SST
-  // file per column family (a "chunk"). Bounds memory: two chunks are alive
-  // at once (one being filled, one being written), roughly 250 bytes per
-  // event each, plus the per-document table. Default: 1,000,000.
-  size_t chunk_events = 1'000'000;
-  // Threads sorting and writing the column families of a chunk. Default: 2.
+  // Events collected before they are sorted and written (a "round"). Bounds
+  // memory: about 50 bytes per event of a round, plus the per-load tables
+  // (about 45 bytes per document, 100 per actor name). A load of one round
+  // writes files that do not overlap, which a fresh store keeps at its bottom
+  // level without compaction; every further round adds overlapping files
+  // that RocksDB compacts later. Default: 12,000,000.
+  size_t chunk_events = 12'000'000;
+  // Threads sorting and writing SST files. Default: 2.
   int threads = 2;
+  // Write the topology (graph/topology.h) as part of the load when the store
+  // was empty and the load took one round; otherwise it is left stale for
+  // GraphStore::RefreshTopology. Default: true.
+  bool topology = true;
 };
 
 struct BulkLoadStats {
@@ -173,11 +179,12 @@ struct BulkLoadStats {
   uint64_t events = 0;               // Events written.
   uint64_t events_removed = 0;       // Old events of replaced documents.
   uint64_t actors = 0;               // Actor records written (new or merged).
-  uint64_t chunks = 0;
+  uint64_t chunks = 0;               // Rounds of at most chunk_events events.
   uint64_t sst_files = 0;
   uint64_t sst_bytes = 0;
-  double sort_write_seconds = 0;  // Time the loader waited for chunk sorting and SST writing.
+  double sort_write_seconds = 0;  // Sorting and writing the rounds' SST files.
   double ingest_seconds = 0;      // IngestExternalFiles.
+  bool topology_written = false;  // The store's topology is current after the load.
 };
 
 // Writes many documents as sorted SST files that are ingested into the store

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstring>
+#include <span>
 
 namespace kg::codec {
 namespace {
@@ -639,17 +640,19 @@ void AppendEdgeValue(std::string* dst, std::string_view cameo, double goldstein,
   PutFixed64BE(dst, attributed_to);
 }
 
-void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, ActorId source_id,
-                       RelationId relation_id, ActorId target_id, const Event& ev) {
-  // One resize to an upper bound, then raw writes: this runs once per event
-  // of a bulk load. Same bytes as ValueWriter (varints, length-prefixed strings).
-  size_t bound = 1 + 10 + doc_id.size() + 5 + 24 + 10 + ev.relation.size() + 10 + ev.cameo.size() +
-                 8 + 1 + 10 + ev.modality.size() + 10;
-  for (const ActorRef* a : {&ev.source, &ev.target}) {
-    bound += 30 + a->text.size() + a->name.size() + a->code.size();
-  }
-  if (ev.attributed_to) bound += 10 + ev.attributed_to->size();
-  for (const Mention& m : ev.mentions) bound += 40 + m.quote.size();
+namespace {
+
+// Writes the bytes of a stored event (same bytes as ValueWriter: varints,
+// length-prefixed strings) into a buffer one resize makes large enough: this
+// runs once per event of a bulk load.
+void AppendStoredEventWith(std::string* dst, const StoredEventParts& e,
+                           std::span<const Mention> mentions) {
+  size_t bound = 1 + 10 + e.doc_id.size() + 5 + 24 + 10 + e.relation.size() + 10 + e.cameo.size() +
+                 8 + 1 + 10 + e.modality.size() + 10 + 90 + e.source_text.size() +
+                 e.source_name.size() + e.source_code.size() + e.target_text.size() +
+                 e.target_name.size() + e.target_code.size();
+  if (e.attributed_to != nullptr) bound += 10 + e.attributed_to->size();
+  for (const Mention& m : mentions) bound += 40 + m.quote.size();
   const size_t start = dst->size();
   dst->resize(start + bound);
   char* p = dst->data() + start;
@@ -669,35 +672,63 @@ void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, Act
     Store64BE(p, v);
     p += 8;
   };
-  auto actor = [&str](const ActorRef& a) {
-    str(a.text);
-    str(a.name);
-    str(a.code);
-  };
   *p++ = static_cast<char>(kEventValueTag);
-  str(doc_id);
-  varint(static_cast<uint32_t>(date));
-  fixed64(source_id);
-  fixed64(relation_id);
-  fixed64(target_id);
-  actor(ev.source);
-  str(ev.relation);
-  str(ev.cameo);
+  str(e.doc_id);
+  varint(static_cast<uint32_t>(e.date));
+  fixed64(e.source_id);
+  fixed64(e.relation_id);
+  fixed64(e.target_id);
+  str(e.source_text);
+  str(e.source_name);
+  str(e.source_code);
+  str(e.relation);
+  str(e.cameo);
   uint64_t bits;
-  std::memcpy(&bits, &ev.goldstein, sizeof bits);
+  std::memcpy(&bits, &e.goldstein, sizeof bits);
   fixed64(bits);
-  actor(ev.target);
-  *p++ = static_cast<char>((ev.negated ? 1 : 0) | (ev.attributed_to ? 2 : 0));
-  str(ev.modality);
-  if (ev.attributed_to) str(*ev.attributed_to);
-  varint(ev.mentions.size());
-  for (const Mention& m : ev.mentions) {
+  str(e.target_text);
+  str(e.target_name);
+  str(e.target_code);
+  *p++ = static_cast<char>((e.negated ? 1 : 0) | (e.attributed_to != nullptr ? 2 : 0));
+  str(e.modality);
+  if (e.attributed_to != nullptr) str(*e.attributed_to);
+  varint(mentions.size());
+  for (const Mention& m : mentions) {
     varint(m.sentence);
     varint(m.begin);
     varint(m.end);
     str(m.quote);
   }
   dst->resize(static_cast<size_t>(p - dst->data()));
+}
+
+}  // namespace
+
+void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, ActorId source_id,
+                       RelationId relation_id, ActorId target_id, const Event& ev) {
+  StoredEventParts parts;
+  parts.doc_id = doc_id;
+  parts.date = date;
+  parts.source_id = source_id;
+  parts.relation_id = relation_id;
+  parts.target_id = target_id;
+  parts.source_text = ev.source.text;
+  parts.source_name = ev.source.name;
+  parts.source_code = ev.source.code;
+  parts.relation = ev.relation;
+  parts.cameo = ev.cameo;
+  parts.goldstein = ev.goldstein;
+  parts.target_text = ev.target.text;
+  parts.target_name = ev.target.name;
+  parts.target_code = ev.target.code;
+  parts.negated = ev.negated;
+  parts.modality = ev.modality;
+  parts.attributed_to = ev.attributed_to ? &*ev.attributed_to : nullptr;
+  AppendStoredEventWith(dst, parts, ev.mentions);
+}
+
+void AppendStoredEvent(std::string* dst, const StoredEventParts& parts) {
+  AppendStoredEventWith(dst, parts, {});
 }
 
 void AppendDocRecord(std::string* dst, std::string_view id, std::string_view title,

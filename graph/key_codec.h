@@ -161,6 +161,25 @@ void AppendEdgeValue(std::string* dst, std::string_view cameo, double goldstein,
 // source_id, relation_id, target_id, event} (the key is not part of the value).
 void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, ActorId source_id,
                        RelationId relation_id, ActorId target_id, const Event& event);
+// The fields of a stored event without mentions, as views: the bulk loader
+// keeps events as slots into its tables and builds each value while writing.
+struct StoredEventParts {
+  std::string_view doc_id;
+  Date date = kUnknownDate;
+  ActorId source_id = 0;
+  RelationId relation_id = 0;
+  ActorId target_id = 0;
+  std::string_view source_text, source_name, source_code;
+  std::string_view relation, cameo;
+  double goldstein = 0.0;
+  std::string_view target_text, target_name, target_code;
+  bool negated = false;
+  std::string_view modality;
+  const std::string* attributed_to = nullptr;  // Null when not attributed.
+};
+// Appends the bytes AppendStoredEvent gives for an event with these fields
+// and no mentions.
+void AppendStoredEvent(std::string* dst, const StoredEventParts& parts);
 // Appends the bytes of EncodeDocRecord(DocRecord{meta, event_count}) for a
 // meta with these fields.
 void AppendDocRecord(std::string* dst, std::string_view id, std::string_view title,

@@ -612,10 +612,10 @@ class RocksGraphStore final : public GraphStore {
     target.db_path = options_.path;
     target.sync_writes = options_.sync_writes;
     const Cf order[] = {kDocs,   kEvents, kEdgesOut,  kEdgesIn, kEdgesRel,
-                        kActors, kNames,  kRelations, kCounts};
-    rocksdb::ColumnFamilyHandle** slots[] = {&target.docs,     &target.events,    &target.edges_out,
-                                             &target.edges_in, &target.edges_rel, &target.actors,
-                                             &target.names,    &target.relations, &target.counts};
+                        kActors, kNames,  kRelations, kCounts,  kTopology};
+    rocksdb::ColumnFamilyHandle** slots[] = {
+        &target.docs,   &target.events, &target.edges_out, &target.edges_in, &target.edges_rel,
+        &target.actors, &target.names,  &target.relations, &target.counts,   &target.topology};
     for (size_t i = 0; i < std::size(order); ++i) {
       *slots[i] = h_->cfs[order[i]];
       target.sst_options[i] = std::make_shared<rocksdb::Options>(

@@ -72,6 +72,7 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
     BulkLoadOptions bulk_options;
     bulk_options.chunk_events = flags->chunk_events;
     bulk_options.threads = flags->threads;
+    bulk_options.topology = !flags->no_topology;
     auto writer = (*store)->NewBulkWriter(bulk_options);
     if (!writer.ok()) {
       PrintError("import", writer.status().message());
@@ -127,7 +128,7 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       *exit_code = kExitFailure;
       return;
     }
-    if (!flags->no_topology) {
+    if (!flags->no_topology && !stats->topology_written) {
       Status refreshed = RefreshTopologyAfterWrite(**store, "import", global.quiet, rows);
       if (!refreshed.ok()) {
         PrintError("import", refreshed.message());

@@ -116,7 +116,9 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
     }
     std::unique_ptr<BulkWriter> bulk;
     if (flags->bulk) {
-      auto writer = (*store)->NewBulkWriter(BulkLoadOptions());
+      BulkLoadOptions bulk_options;
+      bulk_options.topology = !flags->no_topology;
+      auto writer = (*store)->NewBulkWriter(bulk_options);
       if (!writer.ok()) {
         PrintError("ingest", writer.status().message());
         *exit_code = kExitFailure;
@@ -152,6 +154,7 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
                     }
                     return Status::Ok();
                   });
+    bool topology_written = false;
     if (bulk && summary.ok()) {  // Also after Ctrl-C: keep the completed batches.
       auto stats = bulk->Finish();
       if (!stats.ok()) {
@@ -159,9 +162,10 @@ void RegisterIngestCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
         *exit_code = kExitFailure;
         return;
       }
+      topology_written = stats->topology_written;
     }
     Status flushed = (*store)->Flush();
-    if (flushed.ok() && summary.ok() && !flags->no_topology) {
+    if (flushed.ok() && summary.ok() && !flags->no_topology && !topology_written) {
       flushed = RefreshTopologyAfterWrite(**store, "ingest", global.quiet, summary->events);
     }
     if (!summary.ok()) {

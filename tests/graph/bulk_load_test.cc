@@ -5,7 +5,9 @@
 #include <rocksdb/merge_operator.h>
 
 #include <map>
+#include <optional>
 #include <random>
+#include <tuple>
 
 #include "graph/date.h"
 #include "graph/graph_store.h"
@@ -39,6 +41,9 @@ Dump DumpStore(const std::string& path) {
   Dump dump;
   if (!s.ok()) return dump;
   for (size_t i = 0; i < handles.size(); ++i) {
+    // The batch path never writes a topology; the tests below compare the
+    // one a bulk load writes with a rebuild.
+    if (names[i] == codec::kTopologyCf) continue;
     auto& cf = dump[names[i]];
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[i]));
     for (it->SeekToFirst(); it->Valid(); it->Next())
@@ -141,9 +146,11 @@ void PutAll(GraphStore& store, const std::vector<Doc>& docs) {
   for (const Doc& d : docs) ASSERT_TRUE(store.PutDocument(d.meta, d.events, d.actors).ok());
 }
 
-BulkLoadStats BulkAll(GraphStore& store, const std::vector<Doc>& docs, size_t chunk_events) {
+BulkLoadStats BulkAll(GraphStore& store, const std::vector<Doc>& docs, size_t chunk_events,
+                      bool topology = true) {
   BulkLoadOptions options;
   options.chunk_events = chunk_events;
+  options.topology = topology;
   auto writer = store.NewBulkWriter(options);
   EXPECT_TRUE(writer.ok()) << writer.status().ToString();
   for (const Doc& d : docs) {
@@ -379,6 +386,79 @@ TEST(BulkLoadTest, InterleavedTableRowsMatchBatchPath) {
   }
   EXPECT_EQ(Diff(DumpStore(dir.Sub("batch")), DumpStore(dir.Sub("bulk"))), "");
   EXPECT_EQ(Diff(DumpStore(dir.Sub("bulk")), DumpStore(dir.Sub("batch"))), "");
+}
+
+// The out-CSR of the store's current topology, generation cleared (it counts
+// writes: one per document on the batch path, one per bulk load).
+std::optional<TopologyCsr> CurrentCsr(GraphStore& store) {
+  auto topology = store.NewReader()->GetTopology();
+  EXPECT_TRUE(topology.ok()) << topology.status().ToString();
+  if (!topology.ok() || *topology == nullptr) return std::nullopt;
+  TopologyCsr csr = (*topology)->csr();
+  csr.generation = 0;
+  return csr;
+}
+
+TEST(BulkLoadTest, FreshStoreGetsItsTopologyFromTheLoad) {
+  TempDir dir;
+  const auto docs = MakeDocs(400, 13);
+  auto batch = kg::testing::OpenTestStore(dir.Sub("batch"));
+  PutAll(*batch, docs);
+  ASSERT_TRUE(*batch->RefreshTopology());
+  const auto rebuilt = CurrentCsr(*batch);
+  ASSERT_TRUE(rebuilt.has_value());
+
+  auto bulk = kg::testing::OpenTestStore(dir.Sub("bulk"));
+  const BulkLoadStats stats = BulkAll(*bulk, docs, 1'000'000);
+  EXPECT_TRUE(stats.topology_written);
+  EXPECT_FALSE(*bulk->RefreshTopology());  // Already current.
+  const auto loaded = CurrentCsr(*bulk);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_TRUE(*loaded == *rebuilt);
+  EXPECT_EQ(loaded->out_links.size(), rebuilt->out_links.size());
+
+  // The next write makes it stale like any other.
+  DocumentMeta changed = docs[0].meta;
+  changed.content_hash += 1;
+  ASSERT_EQ(bulk->PutDocument(changed, docs[1].events, {})->action, IngestAction::kReplaced);
+  EXPECT_FALSE(CurrentCsr(*bulk).has_value());
+}
+
+TEST(BulkLoadTest, TopologyIsLeftToRefreshWhenTheLoadCannotBuildIt) {
+  TempDir dir;
+  const auto docs = MakeDocs(200, 14);
+  // Several rounds, not asked for, or a store that already had documents.
+  for (const auto& [name, chunk, ask, preload] :
+       {std::tuple{"rounds", size_t{50}, true, false},
+        std::tuple{"off", size_t{1'000'000}, false, false},
+        std::tuple{"nonempty", size_t{1'000'000}, true, true}}) {
+    SCOPED_TRACE(name);
+    auto store = kg::testing::OpenTestStore(dir.Sub(name));
+    const std::vector<Doc> first(docs.begin(), docs.begin() + 20);
+    const std::vector<Doc> rest(docs.begin() + 20, docs.end());
+    if (preload) PutAll(*store, first);
+    const BulkLoadStats stats = BulkAll(*store, preload ? rest : docs, chunk, ask);
+    EXPECT_FALSE(stats.topology_written);
+    EXPECT_FALSE(CurrentCsr(*store).has_value());
+    EXPECT_TRUE(*store->RefreshTopology());
+    EXPECT_TRUE(CurrentCsr(*store).has_value());
+  }
+}
+
+// A store whose topology was built while it was empty gets the load's
+// topology in place of the old one (its meta and pieces overwritten).
+TEST(BulkLoadTest, LoadReplacesTheTopologyOfAnEmptyStore) {
+  TempDir dir;
+  const auto docs = MakeDocs(300, 15);
+  auto batch = kg::testing::OpenTestStore(dir.Sub("batch"));
+  PutAll(*batch, docs);
+  ASSERT_TRUE(*batch->RefreshTopology());
+  auto bulk = kg::testing::OpenTestStore(dir.Sub("bulk"));
+  ASSERT_TRUE(*bulk->RefreshTopology());
+  EXPECT_TRUE(BulkAll(*bulk, docs, 1'000'000).topology_written);
+  const auto loaded = CurrentCsr(*bulk);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_TRUE(*loaded == *CurrentCsr(*batch));
 }
 
 }  // namespace
