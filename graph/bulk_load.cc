@@ -211,6 +211,9 @@ class NameMap {
       if (b.hash == hash && Str(b) == s) return b.value;
     }
   }
+  void Prefetch(uint64_t hash) const {
+    __builtin_prefetch(&buckets_[hash & (buckets_.size() - 1)]);
+  }
   void Release() {
     std::vector<Bucket>().swap(buckets_);
     std::string().swap(strings_);
@@ -346,6 +349,7 @@ class SlotIndex {
     Place(key, slot + 1);
     ++size_;
   }
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&slots_[Mix(key) & mask_]); }
   void Release() {
     std::vector<uint32_t>().swap(slots_);
     size_ = 0;
@@ -568,8 +572,8 @@ struct Attrs {
 };
 
 // The column families whose entries come one per event, in the order a
-// round writes them.
-enum class Order { kEvents, kIn, kRel, kOut };
+// round writes them (relation first is derived from source first).
+enum class Order { kEvents, kIn, kOut, kRel };
 
 // A record's sort key in one order; comparing (k1, k2, k3, a) is comparing
 // the key bytes. Events: k1 = doc rank | ordinal (unique), a = record.
@@ -589,68 +593,6 @@ struct ItemLess {
     return x.a < y.a;
   }
 };
-
-// Sorts `items` by ItemLess (into *scratch and back). Ranks are dense, so
-// a partition's (first, second, third) ranks usually fit one 64-bit number
-// relative to their minimums: least-significant-digit radix passes of 11
-// bits over it, then std::sort inside runs of one triple (by date, document,
-// ordinal). Falls back to std::sort when they do not fit.
-void SortItems(std::vector<Item>* items, std::vector<Item>* scratch) {
-  const size_t n = items->size();
-  if (n < 512) {
-    std::sort(items->begin(), items->end(), ItemLess());
-    return;
-  }
-  uint32_t lo[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX}, hi[3] = {0, 0, 0};
-  for (const Item& it : *items) {
-    const uint32_t v[3] = {static_cast<uint32_t>(it.k1 >> 32), static_cast<uint32_t>(it.k1),
-                           static_cast<uint32_t>(it.k2 >> 32)};
-    for (int f = 0; f < 3; ++f) {
-      lo[f] = std::min(lo[f], v[f]);
-      hi[f] = std::max(hi[f], v[f]);
-    }
-  }
-  int bits[3];
-  for (int f = 0; f < 3; ++f) bits[f] = 32 - std::countl_zero(hi[f] - lo[f]);
-  const int total = bits[0] + bits[1] + bits[2];
-  if (total > 64) {
-    std::sort(items->begin(), items->end(), ItemLess());
-    return;
-  }
-  auto packed = [&](const Item& it) -> uint64_t {
-    const uint64_t first = static_cast<uint32_t>(it.k1 >> 32) - lo[0];
-    const uint64_t second = static_cast<uint32_t>(it.k1) - lo[1];
-    const uint64_t third = static_cast<uint32_t>(it.k2 >> 32) - lo[2];
-    // Shifts below 64: a field with bits > 0 leaves room for the others.
-    return (bits[0] == 0 ? 0 : first << (bits[1] + bits[2])) |
-           (bits[1] == 0 ? 0 : second << bits[2]) | third;
-  };
-  constexpr int kDigitBits = 11;
-  constexpr size_t kBuckets = size_t{1} << kDigitBits;
-  scratch->resize(n);
-  std::vector<uint32_t> count(kBuckets);
-  for (int shift = 0; shift < total; shift += kDigitBits) {
-    std::fill(count.begin(), count.end(), 0);
-    for (const Item& it : *items) ++count[(packed(it) >> shift) & (kBuckets - 1)];
-    if (*std::max_element(count.begin(), count.end()) == n) continue;  // One digit value.
-    uint32_t sum = 0;
-    for (uint32_t& c : count) {
-      const uint32_t k = c;
-      c = sum;
-      sum += k;
-    }
-    for (const Item& it : *items) (*scratch)[count[(packed(it) >> shift) & (kBuckets - 1)]++] = it;
-    items->swap(*scratch);
-  }
-  // Runs of one triple: order by date, document and ordinal.
-  for (size_t b = 0; b < n;) {
-    const uint64_t key = packed((*items)[b]);
-    size_t e = b + 1;
-    while (e < n && packed((*items)[e]) == key) ++e;
-    if (e - b > 1) std::sort(items->begin() + b, items->begin() + e, ItemLess());
-    b = e;
-  }
-}
 
 // The links one source-first partition contributes to the topology: runs of
 // (source rank, link count) and the links in order.
@@ -759,38 +701,32 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   Status AppendEvent(const DocumentMeta& meta, const Event& event) override {
-    KG_RETURN_IF_ERROR(CheckOpen());
-    if (meta.id.empty()) return Status::InvalidArgument("document id is empty");
-    KG_RETURN_IF_ERROR(CheckEvent(event, meta.id));
-    DocKey key = DocKeyFor(meta.id);
-    // Rows of one document are usually adjacent.
-    uint32_t slot = key == last_doc_key_ ? last_doc_slot_ : FindDoc(key);
-    std::string dated_id;
-    if (slot != UINT32_MAX && docs_[slot].date != meta.date) {
-      // Documents have one date: another date of the same id is its own document.
-      dated_id = meta.id + "@" + (meta.date == kUnknownDate ? "unknown" : FormatIsoDate(meta.date));
-      key = DocKeyFor(dated_id);
-      slot = FindDoc(key);
-    }
-    const std::string& id = dated_id.empty() ? meta.id : dated_id;
-    if (slot == UINT32_MAX) {
-      if (dated_id.empty()) {
-        KG_ASSIGN_OR_RETURN(slot, NewDoc(key, meta, /*compare_content=*/false));
-      } else {
-        DocumentMeta m = meta;
-        m.id = id;
-        KG_ASSIGN_OR_RETURN(slot, NewDoc(key, m, /*compare_content=*/false));
+    return AppendRow(meta, event, HashesOf(meta, event));
+  }
+
+  Status AppendEvents(std::span<const Row> rows, size_t* failed) override {
+    // Hashes of the rows ahead, and the table slots they will probe, are
+    // fetched while the row kAhead before them is appended.
+    constexpr size_t kAhead = 8;
+    RowHashes ring[kAhead];
+    auto start = [&](size_t i) {
+      const RowHashes h = HashesOf(*rows[i].meta, *rows[i].event);
+      if (h.doc != last_doc_key_) doc_index_.Prefetch(h.doc);
+      names_.Prefetch(h.source);
+      names_.Prefetch(h.target);
+      ring[i % kAhead] = h;
+    };
+    for (size_t i = 0; i < std::min(kAhead, rows.size()); ++i) start(i);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const RowHashes h = ring[i % kAhead];
+      if (i + kAhead < rows.size()) start(i + kAhead);
+      Status s = AppendRow(*rows[i].meta, *rows[i].event, h);
+      if (!s.ok()) {
+        *failed = i;
+        return s;
       }
-    } else if (IdOf(docs_[slot]) != id) {
-      return KeyClash(std::string(IdOf(docs_[slot])), id);
-    } else if (docs_[slot].unchanged) {
-      return Status::InvalidArgument("document '" + id + "' was already written unchanged");
     }
-    if (dated_id.empty()) {
-      last_doc_key_ = key;
-      last_doc_slot_ = slot;
-    }
-    return AddEvent(slot, id, event);
+    return Status::Ok();
   }
 
   Result<BulkLoadStats> Finish() override {
@@ -827,6 +763,50 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
  private:
+  // What a row is looked up by: its document key and its actors' name hashes.
+  struct RowHashes {
+    DocKey doc = 0;
+    uint64_t source = 0, target = 0;
+  };
+  static RowHashes HashesOf(const DocumentMeta& meta, const Event& event) {
+    return RowHashes{DocKeyFor(meta.id), Hash64(event.source.name), Hash64(event.target.name)};
+  }
+
+  Status AppendRow(const DocumentMeta& meta, const Event& event, const RowHashes& hashes) {
+    KG_RETURN_IF_ERROR(CheckOpen());
+    if (meta.id.empty()) return Status::InvalidArgument("document id is empty");
+    KG_RETURN_IF_ERROR(CheckEvent(event, meta.id));
+    DocKey key = hashes.doc;
+    // Rows of one document are usually adjacent.
+    uint32_t slot = key == last_doc_key_ ? last_doc_slot_ : FindDoc(key);
+    std::string dated_id;
+    if (slot != UINT32_MAX && docs_[slot].date != meta.date) {
+      // Documents have one date: another date of the same id is its own document.
+      dated_id = meta.id + "@" + (meta.date == kUnknownDate ? "unknown" : FormatIsoDate(meta.date));
+      key = DocKeyFor(dated_id);
+      slot = FindDoc(key);
+    }
+    const std::string& id = dated_id.empty() ? meta.id : dated_id;
+    if (slot == UINT32_MAX) {
+      if (dated_id.empty()) {
+        KG_ASSIGN_OR_RETURN(slot, NewDoc(key, meta, /*compare_content=*/false));
+      } else {
+        DocumentMeta m = meta;
+        m.id = id;
+        KG_ASSIGN_OR_RETURN(slot, NewDoc(key, m, /*compare_content=*/false));
+      }
+    } else if (IdOf(docs_[slot]) != id) {
+      return KeyClash(std::string(IdOf(docs_[slot])), id);
+    } else if (docs_[slot].unchanged) {
+      return Status::InvalidArgument("document '" + id + "' was already written unchanged");
+    }
+    if (dated_id.empty()) {
+      last_doc_key_ = key;
+      last_doc_slot_ = slot;
+    }
+    return AddEvent(slot, id, event, &hashes);
+  }
+
   Status CheckOpen() const {
     if (finished_) return Status::InvalidArgument("bulk writer already finished");
     return Status::Ok();
@@ -925,8 +905,7 @@ class RocksBulkWriter final : public BulkWriter {
   // Spelling slot of an actor name, creating the spelling (and the actor,
   // named by the first spelling seen for its id, as in PutDocument) on
   // first sight.
-  uint32_t SpellingFor(std::string_view name) {
-    const uint64_t h = Hash64(name);
+  uint32_t SpellingFor(std::string_view name, uint64_t h) {
     const uint32_t found = names_.Find(name, h);
     if (found != UINT32_MAX) return found;
     Spelling sp;
@@ -974,8 +953,8 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   // The reference's spelling; its code (when given) becomes the actor's code.
-  uint32_t CachedActor(const ActorRef& ref, uint32_t* code) {
-    const uint32_t slot = SpellingFor(ref.name);
+  uint32_t CachedActor(const ActorRef& ref, uint64_t name_hash, uint32_t* code) {
+    const uint32_t slot = SpellingFor(ref.name, name_hash);
     *code = CodeFor(ref.code);
     if (*code != 0) actors_[spellings_[slot].actor].code = *code;
     return slot;
@@ -984,7 +963,7 @@ class RocksBulkWriter final : public BulkWriter {
   // PutDocument's MergeActor on the load's records (the stored record is
   // merged in by Finish).
   void MergeActor(const ActorRecord& rec) {
-    const uint32_t actor = spellings_[SpellingFor(rec.name)].actor;
+    const uint32_t actor = spellings_[SpellingFor(rec.name, Hash64(rec.name))].actor;
     if (!rec.code.empty()) actors_[actor].code = CodeFor(rec.code);
     if (rec.type == ActorType::kUnknown && rec.aliases.empty()) return;
     if (actors_[actor].rich == 0) {
@@ -1016,7 +995,6 @@ class RocksBulkWriter final : public BulkWriter {
 
   // relations_ slot of a relation as given.
   uint32_t CachedRelation(const std::string& relation) {
-    if (last_relation_slot_ != UINT32_MAX && relation == last_relation_) return last_relation_slot_;
     const uint64_t h = Hash64(relation);
     uint32_t v = relation_names_.Find(relation, h);
     if (v == UINT32_MAX) {
@@ -1026,8 +1004,6 @@ class RocksBulkWriter final : public BulkWriter {
       relation_names_.Insert(relation, h, v);
       relation_normalized_.emplace(id, NormalizeName(relation));
     }
-    last_relation_ = relation;
-    last_relation_slot_ = v;
     return v;
   }
 
@@ -1073,13 +1049,17 @@ class RocksBulkWriter final : public BulkWriter {
 
   // ---------------------------------------------------------- events
 
-  Status AddEvent(uint32_t slot, std::string_view doc_id, const Event& ev) {
+  // `hashes`: the actors' name hashes when the caller has them.
+  Status AddEvent(uint32_t slot, std::string_view doc_id, const Event& ev,
+                  const RowHashes* hashes = nullptr) {
     DocSlot& d = docs_[slot];
     EventRec r;
     r.doc = slot;
     r.ordinal = d.events++;
-    r.source = CachedActor(ev.source, &r.source_code);
-    r.target = CachedActor(ev.target, &r.target_code);
+    r.source =
+        CachedActor(ev.source, hashes ? hashes->source : Hash64(ev.source.name), &r.source_code);
+    r.target =
+        CachedActor(ev.target, hashes ? hashes->target : Hash64(ev.target.name), &r.target_code);
     r.relation = CachedRelation(ev.relation);
     r.attrs = AttrsFor(ev);
     r.date = d.date;
@@ -1184,34 +1164,43 @@ class RocksBulkWriter final : public BulkWriter {
     return 0;
   }
 
-  // Splits the round's records into key ranges of about kPartitionEvents:
-  // *perm lists record numbers partition by partition, (*bounds)[p] is where
-  // partition p starts. A record's position estimate is the number of
-  // records with a smaller leading rank (plus, relation first, its share of
-  // the relation's records by source rank), which is monotone in key order,
-  // so partitions are key ranges; records of one leading actor stay in one
-  // partition (the topology's per-source runs rely on that).
-  void Partition(Order order, std::vector<uint32_t>* perm, std::vector<size_t>* bounds) const {
+  // Lists the round's records in an order's leading key (*perm) and cuts
+  // the list into partitions of about kPartitionEvents ((*bounds)[p] is
+  // where partition p starts). Events, source and target first: a stable
+  // counting sort by the leading rank, so one document's events stay in
+  // ordinal order and each partition only has to sort the records of one
+  // leading actor among themselves. Relation first: the source-first list
+  // (`by_source`) counting-sorted again by relation rank, which gives
+  // (relation, source) order. Partitions end where that leading key changes:
+  // one actor's events (its degree, its topology links) or one (relation,
+  // source) pair's are never split.
+  void Partition(Order order, const std::vector<uint32_t>* by_source, std::vector<uint32_t>* perm,
+                 std::vector<size_t>* bounds) const {
     const size_t n = events_.size();
-    std::vector<uint64_t> start(LeadCount(order) + 1, 0);
-    for (const EventRec& r : events_) ++start[LeadOf(order, r) + 1];
-    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    const size_t parts = std::max<size_t>(1, (n + kPartitionEvents - 1) / kPartitionEvents);
-    const uint64_t actors = std::max<size_t>(1, actor_id_of_rank_.size());
-    auto part_of = [&](const EventRec& r) -> size_t {
-      const uint32_t lead = LeadOf(order, r);
-      uint64_t pos = start[lead];
-      if (order == Order::kRel) {
-        pos += spelling_rank_[r.source] * (start[lead + 1] - start[lead]) / actors;
-      }
-      return static_cast<size_t>(pos * parts / n);
-    };
-    bounds->assign(parts + 1, 0);
-    for (const EventRec& r : events_) ++(*bounds)[part_of(r) + 1];
-    for (size_t p = 1; p < bounds->size(); ++p) (*bounds)[p] += (*bounds)[p - 1];
-    std::vector<size_t> next(bounds->begin(), bounds->end() - 1);
+    std::vector<uint32_t> next(LeadCount(order) + 1, 0);
+    for (const EventRec& r : events_) ++next[LeadOf(order, r) + 1];
+    for (size_t i = 1; i < next.size(); ++i) next[i] += next[i - 1];
     perm->resize(n);
-    for (uint32_t i = 0; i < n; ++i) (*perm)[next[part_of(events_[i])]++] = i;
+    if (order == Order::kRel) {
+      for (uint32_t i : *by_source) (*perm)[next[relation_rank_[events_[i].relation]]++] = i;
+    } else {
+      for (uint32_t i = 0; i < n; ++i) (*perm)[next[LeadOf(order, events_[i])]++] = i;
+    }
+    auto same_group = [&](size_t i) {
+      const EventRec& a = events_[(*perm)[i - 1]];
+      const EventRec& b = events_[(*perm)[i]];
+      if (LeadOf(order, a) != LeadOf(order, b)) return false;
+      return order != Order::kRel || spelling_rank_[a.source] == spelling_rank_[b.source];
+    };
+    bounds->assign(1, 0);
+    for (size_t cut = kPartitionEvents; cut < n; cut += kPartitionEvents) {
+      size_t c = std::max(cut, bounds->back() + 1);
+      while (c < n && same_group(c)) ++c;
+      if (c >= n) break;
+      bounds->push_back(c);
+      cut = c;
+    }
+    bounds->push_back(n);
   }
 
   // Writes the round: every order's partitions (and, in the last round, the
@@ -1224,11 +1213,12 @@ class RocksBulkWriter final : public BulkWriter {
       actor_index_.Release();
       names_.Release();
     }
+    if (last) stats_.actors = actors_.size();
     const bool topology =
         last && stats_.chunks == 0 && fresh_store_ && options_.topology && !events_.empty();
     if (events_.empty() && !last) return Status::Ok();
     RankTables();
-    constexpr Order kOrders[] = {Order::kEvents, Order::kIn, Order::kRel, Order::kOut};
+    constexpr Order kOrders[] = {Order::kEvents, Order::kIn, Order::kOut, Order::kRel};
     constexpr size_t kNumOrders = std::size(kOrders);
     std::vector<uint32_t> perms[2];
     std::vector<size_t> bounds[kNumOrders];
@@ -1247,18 +1237,18 @@ class RocksBulkWriter final : public BulkWriter {
         queue.Add([this, out] { return WriteLoadFiles(out); }, nullptr);
       }
       for (size_t k = 0; k < kNumOrders && events_.size() > 0; ++k) {
-        // Two permutation buffers: order k + 2 reuses order k's.
+        // Two lists: order k + 2 reuses order k's (relation first reads the
+        // source-first list, which its tasks only read too).
         if (k >= 2) queue.WaitFor(groups[k - 2]);
         std::vector<uint32_t>& perm = perms[k % 2];
-        Partition(kOrders[k], &perm, &bounds[k]);
+        Partition(kOrders[k], &perms[(k + 1) % 2], &perm, &bounds[k]);
         const size_t parts = bounds[k].size() - 1;
         if (kOrders[k] == Order::kOut && topology) links.resize(parts);
         for (size_t p = 0; p < parts; ++p) {
           const size_t b = bounds[k][p], e = bounds[k][p + 1];
-          if (b == e) continue;
           Written* out = new_written();
-          PartLinks* part_links = links.empty() ? nullptr : &links[p];
           const Order order = kOrders[k];
+          PartLinks* part_links = order == Order::kOut && topology ? &links[p] : nullptr;
           const uint32_t* records = perm.data() + b;
           queue.Add(
               [this, order, records, count = e - b, p, out, part_links] {
@@ -1286,10 +1276,13 @@ class RocksBulkWriter final : public BulkWriter {
     return Status::Ok();
   }
 
-  // Sorts one partition of one order and writes its SST file (relation
-  // first: also its pair counts; source first: its topology links).
+  // Writes one partition of one order as its SST file (relation first: also
+  // its pair counts; source or target first: degrees, and source first its
+  // topology links). Records arrive in the order's leading key; edge entries
+  // are sorted within each run of one leading key.
   Status WritePartition(Order order, const uint32_t* records, size_t count, size_t part,
                         Written* out, PartLinks* links) const {
+    if (order == Order::kEvents) return WriteEvents(records, count, part, out);
     std::vector<Item> items(count);
     // Records are read in partition order, i.e. randomly: each is prefetched
     // 16 ahead, the table entries it points to 8 ahead (by then it is here).
@@ -1298,7 +1291,6 @@ class RocksBulkWriter final : public BulkWriter {
       if (i + 8 < count) {
         const EventRec& ahead = events_[records[i + 8]];
         __builtin_prefetch(&docs_[ahead.doc]);
-        __builtin_prefetch(&doc_rank_[ahead.doc]);
         __builtin_prefetch(&spelling_rank_[ahead.source]);
         __builtin_prefetch(&spelling_rank_[ahead.target]);
       }
@@ -1311,11 +1303,6 @@ class RocksBulkWriter final : public BulkWriter {
       it.a = r.ordinal;
       it.b = r.attrs;
       switch (order) {
-        case Order::kEvents:
-          it.k1 = static_cast<uint64_t>(doc_rank_[r.doc]) << 32 | r.ordinal;
-          it.k2 = 0;
-          it.a = records[i];
-          break;
         case Order::kOut:
           it.k1 = source << 32 | relation, it.k2 = target << 32 | date;
           break;
@@ -1323,44 +1310,50 @@ class RocksBulkWriter final : public BulkWriter {
           it.k1 = target << 32 | relation, it.k2 = source << 32 | date;
           break;
         case Order::kRel:
+        case Order::kEvents:
           it.k1 = relation << 32 | source, it.k2 = target << 32 | date;
           break;
       }
     }
-    std::vector<Item> scratch;
-    SortItems(&items, &scratch);
-    std::vector<Item>().swap(scratch);
-    if (order == Order::kEvents) return WriteEvents(items, part, out);
+    // Runs of one leading actor (one (relation, source) pair, relation first).
+    const uint64_t run_mask = order == Order::kRel ? ~uint64_t{0} : ~uint64_t{0} << 32;
+    for (size_t b = 0; b < count;) {
+      size_t e = b + 1;
+      while (e < count && ((items[e].k1 ^ items[b].k1) & run_mask) == 0) ++e;
+      if (e - b > 1) std::sort(items.begin() + b, items.begin() + e, ItemLess());
+      b = e;
+    }
     return WriteEdges(order, items, part, out, links);
   }
 
-  Status WriteEvents(const std::vector<Item>& items, size_t part, Written* out) const {
+  // Events of a partition: already in key order (document rank, then
+  // ordinal); values rebuilt from the records' slots.
+  Status WriteEvents(const uint32_t* records, size_t count, size_t part, Written* out) const {
     SstSink sink(sst_options_[kEvents].get(), PathFor(kEvents, part), false);
     char key[codec::kEventKeySize];
     std::string value;
     // Records, then the table entries they point to, then the strings those
-    // point to: each fetched a few items before it is read.
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i + 24 < items.size()) __builtin_prefetch(&events_[items[i + 24].a]);
-      if (i + 16 < items.size()) {
-        const EventRec& ahead = events_[items[i + 16].a];
+    // point to: each fetched a few records before it is read.
+    for (size_t i = 0; i < count; ++i) {
+      if (i + 24 < count) __builtin_prefetch(&events_[records[i + 24]]);
+      if (i + 16 < count) {
+        const EventRec& ahead = events_[records[i + 16]];
         __builtin_prefetch(&docs_[ahead.doc]);
         __builtin_prefetch(&spellings_[ahead.source]);
         __builtin_prefetch(&spellings_[ahead.target]);
         __builtin_prefetch(&spelling_rank_[ahead.source]);
         __builtin_prefetch(&spelling_rank_[ahead.target]);
       }
-      if (i + 8 < items.size()) {
-        const EventRec& ahead = events_[items[i + 8].a];
+      if (i + 8 < count) {
+        const EventRec& ahead = events_[records[i + 8]];
         __builtin_prefetch(doc_strings_.data() + docs_[ahead.doc].id_off);
         __builtin_prefetch(spelling_strings_.data() + spellings_[ahead.source].off);
         __builtin_prefetch(spelling_strings_.data() + spellings_[ahead.target].off);
         __builtin_prefetch(&actor_id_of_rank_[spelling_rank_[ahead.source]]);
         __builtin_prefetch(&actor_id_of_rank_[spelling_rank_[ahead.target]]);
       }
-      const Item& it = items[i];
-      const EventRec& r = events_[it.a];
-      codec::EncodeEventKeyTo(EventKey{it.k3, r.ordinal}, key);
+      const EventRec& r = events_[records[i]];
+      codec::EncodeEventKeyTo(EventKey{docs_[r.doc].key, r.ordinal}, key);
       std::string_view bytes;
       if (r.stored != 0) {
         const auto& [p, len] = stored_[r.stored - 1];
@@ -1697,8 +1690,6 @@ class RocksBulkWriter final : public BulkWriter {
   Interner relation_names_;  // Relation as given -> index in relations_.
   std::vector<RelationId> relations_;
   std::map<RelationId, std::string> relation_normalized_;
-  std::string last_relation_;
-  uint32_t last_relation_slot_ = UINT32_MAX;
   Interner attrs_index_;
   std::vector<Attrs> attrs_;
   uint32_t last_attrs_ = UINT32_MAX;

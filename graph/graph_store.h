@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -217,6 +218,17 @@ class BulkWriter {
   // document has one date: an event whose meta.date differs from the date the
   // document was created with goes to document "<id>@<YYYY-MM-DD>" instead.
   virtual Status AppendEvent(const DocumentMeta& meta, const Event& event) = 0;
+
+  // One row of AppendEvents.
+  struct Row {
+    const DocumentMeta* meta = nullptr;
+    const Event* event = nullptr;
+  };
+  // AppendEvent for each row in order; faster than one call per row (the
+  // lookups of later rows are started early). On failure returns the error
+  // with *failed set to the failing row's index: the rows before it are
+  // appended, it and the rows after it are not.
+  virtual Status AppendEvents(std::span<const Row> rows, size_t* failed) = 0;
 
   // Sorts and writes what is buffered, then ingests every file atomically.
   // The writer cannot be used afterwards. Destroying a writer without Finish

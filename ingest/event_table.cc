@@ -499,4 +499,98 @@ RowOutcome EventTableReader::ParseGdelt(TableRow* row, std::string* error) {
   return RowOutcome::kRow;
 }
 
+TableBatchReader::TableBatchReader(std::vector<std::string> files, TableFormat format,
+                                   const CameoCoder* coder)
+    : files_(std::move(files)), format_(format), coder_(coder) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+TableBatchReader::~TableBatchReader() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void TableBatchReader::Run() {
+  Batch* batch = nullptr;
+  int slot = -1;
+  size_t rows = 0;
+  // Waits for a free batch; false when the caller is gone.
+  auto take = [&]() -> bool {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return stopping_ || !free_.empty(); });
+    if (stopping_) return false;
+    slot = free_.back();
+    free_.pop_back();
+    batch = &batches_[slot];
+    batch->items.clear();
+    rows = 0;
+    return true;
+  };
+  auto hand_over = [&](bool last) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!batch->items.empty()) ready_.push_back(slot);
+      done_ = last;
+    }
+    cv_.notify_all();
+  };
+  if (!take()) return;
+  uint64_t bytes = 0;
+  for (size_t f = 0; f < files_.size(); ++f) {
+    auto reader = EventTableReader::Open(files_[f], format_, coder_);
+    if (!reader.ok()) {
+      Item item;
+      item.file_error = true;
+      item.outcome = RowOutcome::kRejected;
+      item.file = f;
+      item.error = reader.status().message();
+      batch->items.push_back(std::move(item));
+      continue;
+    }
+    for (;;) {
+      if (batch->rows.size() <= rows) batch->rows.resize(rows + 1);
+      Item item;
+      item.outcome = (*reader)->Next(&batch->rows[rows], &item.error);
+      if (item.outcome == RowOutcome::kEnd) break;
+      item.file = f;
+      item.line = (*reader)->line();
+      if (item.outcome == RowOutcome::kRow) item.row = rows++;
+      batch->items.push_back(std::move(item));
+      if (rows == kBatchRows || batch->items.size() >= 4 * kBatchRows) {
+        hand_over(false);
+        if (!take()) return;
+      }
+    }
+    bytes += (*reader)->bytes_read();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    bytes_ = bytes;
+  }
+  hand_over(true);
+}
+
+const TableBatchReader::Batch* TableBatchReader::Next() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (held_ >= 0) {
+    free_.push_back(held_);
+    held_ = -1;
+    cv_.notify_all();
+  }
+  cv_.wait(lock, [&] { return !ready_.empty() || done_; });
+  if (ready_.empty()) return nullptr;
+  held_ = ready_.front();
+  ready_.erase(ready_.begin());
+  return &batches_[held_];
+}
+
+uint64_t TableBatchReader::bytes_read() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bytes_;
+}
+
 }  // namespace kg::ingest

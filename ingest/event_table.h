@@ -5,10 +5,13 @@
 // Formats are described in data/README.md ("Event tables").
 #pragma once
 
+#include <condition_variable>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -108,6 +111,53 @@ class EventTableReader {
   std::vector<std::string_view> fields_;
   std::string last_date_text_;
   Date last_date_ = kUnknownDate;
+};
+
+// Reads table files one after another on a background thread, one batch of
+// rows ahead of the caller, so that parsing overlaps whatever the caller
+// does with the rows (kg import: the bulk writer's bookkeeping).
+class TableBatchReader {
+ public:
+  struct Item {
+    RowOutcome outcome = RowOutcome::kRow;  // kRow, kRejected or kSkipped.
+    bool file_error = false;                // The file could not be opened; `error` says why.
+    size_t file = 0;                        // Index into the files given.
+    size_t line = 0;                        // 1-based line of the row.
+    size_t row = 0;                         // kRow: index into Batch::rows.
+    std::string error;
+  };
+  struct Batch {
+    std::vector<TableRow> rows;
+    std::vector<Item> items;  // In file order.
+  };
+
+  // Starts reading; `coder` must outlive the reader.
+  TableBatchReader(std::vector<std::string> files, TableFormat format, const CameoCoder* coder);
+  ~TableBatchReader();
+  TableBatchReader(const TableBatchReader&) = delete;
+  TableBatchReader& operator=(const TableBatchReader&) = delete;
+
+  // The next batch (valid until the next call), or null after the last.
+  const Batch* Next();
+  // Bytes read from all files; final once Next returned null.
+  uint64_t bytes_read() const;
+
+ private:
+  void Run();
+  static constexpr size_t kBatchRows = 4096;
+  std::vector<std::string> files_;
+  TableFormat format_;
+  const CameoCoder* coder_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  Batch batches_[2];
+  std::vector<int> free_ = {0, 1};  // Batches the reader may fill.
+  std::vector<int> ready_;          // Filled batches, oldest first.
+  int held_ = -1;                   // The batch the caller holds.
+  bool done_ = false;               // The reader has handed over its last batch.
+  bool stopping_ = false;           // The caller went away.
+  uint64_t bytes_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace kg::ingest

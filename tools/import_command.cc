@@ -79,49 +79,54 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       *exit_code = kExitFailure;
       return;
     }
-    uint64_t rows = 0, rejected = 0, skipped = 0, bytes = 0, shown = 0;
-    ingest::TableRow row;
-    std::string error;
+    uint64_t rows = 0, rejected = 0, skipped = 0, shown = 0;
     auto last_progress = start;
-    for (const std::string& file : flags->files) {
-      auto reader = ingest::EventTableReader::Open(file, *format, &*coder);
-      if (!reader.ok()) {
-        PrintError("import", reader.status().message());
-        ++rejected;
-        continue;
-      }
-      for (;;) {
-        const ingest::RowOutcome outcome = (*reader)->Next(&row, &error);
-        if (outcome == ingest::RowOutcome::kEnd) break;
-        if (outcome == ingest::RowOutcome::kSkipped) {
+    // Rows are parsed on a background thread while this one hands them over.
+    ingest::TableBatchReader reader(flags->files, *format, &*coder);
+    std::vector<BulkWriter::Row> batch_rows;
+    std::vector<const ingest::TableBatchReader::Item*> row_items;
+    while (const ingest::TableBatchReader::Batch* batch = reader.Next()) {
+      batch_rows.clear();
+      row_items.clear();
+      for (const ingest::TableBatchReader::Item& item : batch->items) {
+        if (item.file_error) {
+          PrintError("import", item.error);
+          ++rejected;
+        } else if (item.outcome == ingest::RowOutcome::kSkipped) {
           ++skipped;
-          continue;
-        }
-        if (outcome == ingest::RowOutcome::kRejected) {
+        } else if (item.outcome == ingest::RowOutcome::kRejected) {
           ++rejected;
           if (shown++ < flags->max_errors_shown) {
-            std::fprintf(stderr, "%s:%zu: %s\n", file.c_str(), (*reader)->line(), error.c_str());
+            std::fprintf(stderr, "%s:%zu: %s\n", flags->files[item.file].c_str(), item.line,
+                         item.error.c_str());
           }
-          continue;
-        }
-        Status s = (*writer)->AppendEvent(row.doc, row.event);
-        if (!s.ok()) {
-          PrintError("import", file + ":" + std::to_string((*reader)->line()) + ": " + s.message());
-          *exit_code = kExitFailure;
-          return;
-        }
-        if ((++rows & 0xffff) == 0 && !global.quiet) {
-          const auto now = std::chrono::steady_clock::now();
-          if (now - last_progress > std::chrono::seconds(2)) {
-            last_progress = now;
-            const double secs = std::chrono::duration<double>(now - start).count();
-            std::fprintf(stderr, "kg import: %llu rows (%.0f rows/s)\r",
-                         static_cast<unsigned long long>(rows), rows / secs);
-          }
+        } else {
+          const ingest::TableRow& row = batch->rows[item.row];
+          batch_rows.push_back(BulkWriter::Row{&row.doc, &row.event});
+          row_items.push_back(&item);
         }
       }
-      bytes += (*reader)->bytes_read();
+      size_t failed = 0;
+      Status s = (*writer)->AppendEvents(batch_rows, &failed);
+      if (!s.ok()) {
+        const ingest::TableBatchReader::Item& item = *row_items[failed];
+        PrintError("import",
+                   flags->files[item.file] + ":" + std::to_string(item.line) + ": " + s.message());
+        *exit_code = kExitFailure;
+        return;
+      }
+      rows += batch_rows.size();
+      if (!global.quiet) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_progress > std::chrono::seconds(2)) {
+          last_progress = now;
+          const double secs = std::chrono::duration<double>(now - start).count();
+          std::fprintf(stderr, "kg import: %llu rows (%.0f rows/s)\r",
+                       static_cast<unsigned long long>(rows), rows / secs);
+        }
+      }
     }
+    const uint64_t bytes = reader.bytes_read();
     auto stats = (*writer)->Finish();
     if (!stats.ok()) {
       PrintError("import", stats.status().message());
