@@ -368,20 +368,26 @@ class SlotIndex {
 };
 
 // One document of the load. Title, source, content hash and sentences are
-// rare for table rows: kept in DocExtra only when set.
-struct DocSlot {
+// rare for table rows: kept in DocExtra only when set. No bit-fields here or
+// in EventRec: copying one into a fresh vector slot reads the slot first,
+// which maps the zero page and then copies it on write (a TLB shootdown per
+// page once two threads run).
+struct alignas(32) DocSlot {
   DocKey key = 0;
   uint64_t id_off = 0;  // Offset of the id in doc_strings_.
   uint32_t id_len = 0;
   uint32_t events = 0;
   Date date = kUnknownDate;
-  uint32_t extra : 30;
-  uint32_t replaced : 1;   // Was in the store before this load.
-  uint32_t unchanged : 1;  // PutDocument found identical content: write nothing.
-  DocSlot() : extra(0), replaced(0), unchanged(0) {}
+  // DocExtra index + 1 (0: none) << 2 | kReplaced | kUnchanged.
+  uint32_t extra_flags = 0;
+  static constexpr uint32_t kReplaced = 1;   // Was in the store before this load.
+  static constexpr uint32_t kUnchanged = 2;  // PutDocument found identical content: write nothing.
+  uint32_t extra() const { return extra_flags >> 2; }
+  bool replaced() const { return (extra_flags & kReplaced) != 0; }
+  bool unchanged() const { return (extra_flags & kUnchanged) != 0; }
 };
 static_assert(sizeof(DocSlot) == 32);
-constexpr uint32_t kNoExtra = 0;  // DocExtra index + 1 in DocSlot::extra.
+constexpr uint32_t kNoExtra = 0;  // DocSlot::extra() without a DocExtra.
 
 struct DocExtra {
   std::string title, source;
@@ -538,27 +544,43 @@ class WorkQueue {
 
 // One event of the load, in arrival order: slots into the load's tables.
 // Its key and value bytes are produced only while its files are written.
-struct EventRec {
-  uint32_t doc;          // docs_ slot.
-  uint32_t ordinal;      // Within its document.
-  uint32_t source;       // spellings_ slot (the name as given; its actor).
-  uint32_t target;       // spellings_ slot.
-  uint32_t relation;     // relations_ slot (the relation as given).
-  uint32_t attrs;        // attrs_ slot: cameo, goldstein, negation, modality, speaker.
+// Each order reads every record once at random, so a record is 32 bytes on
+// a 32-byte boundary: one cache line per read.
+struct alignas(32) EventRec {
+  uint32_t doc;       // docs_ slot (the date is the document's).
+  uint32_t ordinal;   // Within its document.
+  uint32_t source;    // spellings_ slot (the name as given; its actor).
+  uint32_t target;    // spellings_ slot.
+  uint32_t relation;  // relations_ slot (the relation as given).
+  // attrs_ slot (cameo, goldstein, negation, modality, speaker) << 1 |
+  // kStored (the value was encoded on arrival: stored_).
+  uint32_t attrs_stored;
   uint32_t source_code;  // code_names_ slot (0: none).
   uint32_t target_code;
-  Date date;        // The document's.
-  uint32_t stored;  // 0: value built from the slots; else 1 + stored_ index.
 };
-static_assert(sizeof(EventRec) == 40);
+static_assert(sizeof(EventRec) == 32);
+constexpr uint32_t kStored = 1;
+inline uint32_t AttrsOf(const EventRec& r) { return r.attrs_stored >> 1; }
+
+// The value of an event that carries what the slots do not (mentions, or
+// text other than its name), encoded on arrival.
+struct StoredValue {
+  uint32_t record;  // Index in the round's records.
+  uint32_t len;
+  const char* bytes;
+};
 
 // A distinct spelling of an actor name: events keep the name they were
-// given, the actor is the id of its normalized form.
-struct Spelling {
-  uint64_t off;  // In spelling_strings_.
-  uint32_t len;
+// given, the actor is the id of its normalized form. 32 bytes hold what
+// writing an event needs of it: the actor id and the spelling itself when
+// it is at most 16 bytes (most names), else its offset in spelling_strings_.
+struct alignas(32) Spelling {
+  ActorId id;
   uint32_t actor;  // actors_ slot.
+  uint32_t len;
+  char bytes[16];
 };
+static_assert(sizeof(Spelling) == 32);
 
 // The attributes of an event other than actors and relation; few distinct
 // ones per load, each with its edge value bytes encoded once.
@@ -593,6 +615,64 @@ struct ItemLess {
     return x.a < y.a;
   }
 };
+
+// Sorts items[b, e) by ItemLess. Short runs use std::sort; a long one (a
+// hub actor's events) is radix-sorted on its ranks, which are dense: the
+// second and third rank relative to their minimums usually fit one 64-bit
+// number, sorted by least-significant-digit passes of 11 bits, then each
+// run of one triple by std::sort (date, document, ordinal).
+void SortRun(std::vector<Item>* items, size_t b, size_t e, std::vector<Item>* scratch) {
+  const size_t n = e - b;
+  Item* first = items->data() + b;
+  if (n < 2048) {
+    std::sort(first, first + n, ItemLess());
+    return;
+  }
+  uint64_t lo1 = UINT64_MAX, hi1 = 0;
+  uint32_t lo3 = UINT32_MAX, hi3 = 0;
+  for (size_t i = 0; i < n; ++i) {
+    lo1 = std::min(lo1, first[i].k1), hi1 = std::max(hi1, first[i].k1);
+    const auto third = static_cast<uint32_t>(first[i].k2 >> 32);
+    lo3 = std::min(lo3, third), hi3 = std::max(hi3, third);
+  }
+  const int bits1 = 64 - std::countl_zero(hi1 - lo1);
+  const int bits3 = 32 - std::countl_zero(hi3 - lo3);
+  if (bits1 + bits3 > 64) {
+    std::sort(first, first + n, ItemLess());
+    return;
+  }
+  auto packed = [&](const Item& it) -> uint64_t {
+    const uint64_t third = static_cast<uint32_t>(it.k2 >> 32) - lo3;
+    return (bits1 == 0 ? 0 : (it.k1 - lo1) << bits3) | third;
+  };
+  constexpr int kDigitBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kDigitBits;
+  scratch->resize(n);
+  Item* from = first;
+  Item* to = scratch->data();
+  std::vector<uint32_t> count(kBuckets);
+  for (int shift = 0; shift < bits1 + bits3; shift += kDigitBits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (size_t i = 0; i < n; ++i) ++count[(packed(from[i]) >> shift) & (kBuckets - 1)];
+    uint32_t sum = 0;
+    for (uint32_t& c : count) {
+      const uint32_t k = c;
+      c = sum;
+      sum += k;
+    }
+    for (size_t i = 0; i < n; ++i)
+      to[count[(packed(from[i]) >> shift) & (kBuckets - 1)]++] = from[i];
+    std::swap(from, to);
+  }
+  if (from != first) std::copy(from, from + n, first);
+  for (size_t i = 0; i < n;) {
+    const uint64_t key = packed(first[i]);
+    size_t j = i + 1;
+    while (j < n && packed(first[j]) == key) ++j;
+    if (j - i > 1) std::sort(first + i, first + j, ItemLess());
+    i = j;
+  }
+}
 
 // The links one source-first partition contributes to the topology: runs of
 // (source rank, link count) and the links in order.
@@ -689,11 +769,11 @@ class RocksBulkWriter final : public BulkWriter {
                                      "' is given twice with different content in one bulk load");
     }
     KG_ASSIGN_OR_RETURN(uint32_t slot, NewDoc(key, meta, /*compare_content=*/true));
-    if (docs_[slot].unchanged) {
+    if (docs_[slot].unchanged()) {
       outcome.action = IngestAction::kUnchanged;
       return outcome;
     }
-    outcome.action = docs_[slot].replaced ? IngestAction::kReplaced : IngestAction::kAdded;
+    outcome.action = docs_[slot].replaced() ? IngestAction::kReplaced : IngestAction::kAdded;
     for (const ActorRecord& a : actors) MergeActor(a);
     for (const Event& ev : events) KG_RETURN_IF_ERROR(AddEvent(slot, meta.id, ev));
     outcome.events_written = events.size();
@@ -797,7 +877,7 @@ class RocksBulkWriter final : public BulkWriter {
       }
     } else if (IdOf(docs_[slot]) != id) {
       return KeyClash(std::string(IdOf(docs_[slot])), id);
-    } else if (docs_[slot].unchanged) {
+    } else if (docs_[slot].unchanged()) {
       return Status::InvalidArgument("document '" + id + "' was already written unchanged");
     }
     if (dated_id.empty()) {
@@ -846,8 +926,8 @@ class RocksBulkWriter final : public BulkWriter {
   DocumentMeta MetaOf(const DocSlot& d) const {
     DocumentMeta m;
     m.id = std::string(IdOf(d));
-    if (d.extra != kNoExtra) {
-      const DocExtra& x = doc_extras_[d.extra - 1];
+    if (d.extra() != kNoExtra) {
+      const DocExtra& x = doc_extras_[d.extra() - 1];
       m.title = x.title;
       m.source = x.source;
       m.content_hash = x.content_hash;
@@ -873,7 +953,7 @@ class RocksBulkWriter final : public BulkWriter {
         return Status::InvalidArgument("too many titled documents in one bulk load");
       }
       doc_extras_.push_back(DocExtra{meta.title, meta.source, meta.content_hash, meta.sentences});
-      d.extra = static_cast<uint32_t>(doc_extras_.size());
+      d.extra_flags = static_cast<uint32_t>(doc_extras_.size()) << 2;
     }
     if (!store_empty_) {
       std::string value;
@@ -882,17 +962,17 @@ class RocksBulkWriter final : public BulkWriter {
         KG_ASSIGN_OR_RETURN(codec::DocRecord rec, codec::DecodeDocRecord(value));
         if (rec.meta.id != meta.id) return KeyClash(rec.meta.id, meta.id);
         if (compare_content && rec.meta.content_hash == meta.content_hash && rec.meta == meta) {
-          d.unchanged = 1;
+          d.extra_flags |= DocSlot::kUnchanged;
           ++stats_.documents_unchanged;
         } else {
-          d.replaced = 1;
+          d.extra_flags |= DocSlot::kReplaced;
           ++stats_.documents_replaced;
         }
       } else if (!s.IsNotFound()) {
         return FromRocks(s, "reading document");
       }
     }
-    if (!d.replaced && !d.unchanged) ++stats_.documents_added;
+    if (!d.replaced() && !d.unchanged()) ++stats_.documents_added;
     doc_strings_.append(meta.id);
     const auto slot = static_cast<uint32_t>(docs_.size());
     docs_.push_back(d);
@@ -909,9 +989,14 @@ class RocksBulkWriter final : public BulkWriter {
     const uint32_t found = names_.Find(name, h);
     if (found != UINT32_MAX) return found;
     Spelling sp;
-    sp.off = spelling_strings_.size();
     sp.len = static_cast<uint32_t>(name.size());
+    const uint64_t off = spelling_strings_.size();
     spelling_strings_.append(name);
+    if (name.size() <= sizeof sp.bytes) {
+      std::memcpy(sp.bytes, name.data(), name.size());
+    } else {
+      std::memcpy(sp.bytes, &off, sizeof off);
+    }
     const ActorId id = ActorIdFor(name);
     auto id_of = [this](uint32_t s) { return actors_[s].id; };
     uint32_t actor = actor_index_.Find(id, id_of);
@@ -919,12 +1004,13 @@ class RocksBulkWriter final : public BulkWriter {
       actor = static_cast<uint32_t>(actors_.size());
       ActorSlot a;
       a.id = id;
-      a.name_off = sp.off;
+      a.name_off = off;
       a.name_len = sp.len;
       actors_.push_back(a);
       actor_index_.Insert(id, actor, id_of);
     }
     sp.actor = actor;
+    sp.id = id;
     const auto slot = static_cast<uint32_t>(spellings_.size());
     spellings_.push_back(sp);
     names_.Insert(name, h, slot);
@@ -933,7 +1019,10 @@ class RocksBulkWriter final : public BulkWriter {
 
   std::string_view SpellingOf(uint32_t slot) const {
     const Spelling& sp = spellings_[slot];
-    return std::string_view(spelling_strings_.data() + sp.off, sp.len);
+    if (sp.len <= sizeof sp.bytes) return std::string_view(sp.bytes, sp.len);
+    uint64_t off;
+    std::memcpy(&off, sp.bytes, sizeof off);
+    return std::string_view(spelling_strings_.data() + off, sp.len);
   }
 
   std::string_view NameOf(const ActorSlot& a) const {
@@ -1061,18 +1150,18 @@ class RocksBulkWriter final : public BulkWriter {
     r.target =
         CachedActor(ev.target, hashes ? hashes->target : Hash64(ev.target.name), &r.target_code);
     r.relation = CachedRelation(ev.relation);
-    r.attrs = AttrsFor(ev);
-    r.date = d.date;
-    r.stored = 0;
+    r.attrs_stored = AttrsFor(ev) << 1;
     // Values are rebuilt from the slots at write time unless the event
     // carries what the slots do not: mentions, or text other than its name.
     if (!ev.mentions.empty() || ev.source.text != ev.source.name ||
         ev.target.text != ev.target.name) {
       scratch_.clear();
-      codec::AppendStoredEvent(&scratch_, doc_id, d.date, actors_[spellings_[r.source].actor].id,
-                               relations_[r.relation], actors_[spellings_[r.target].actor].id, ev);
-      stored_.emplace_back(stored_bytes_.Copy(scratch_), static_cast<uint32_t>(scratch_.size()));
-      r.stored = static_cast<uint32_t>(stored_.size());
+      codec::AppendStoredEvent(&scratch_, doc_id, d.date, spellings_[r.source].id,
+                               relations_[r.relation], spellings_[r.target].id, ev);
+      stored_.push_back(StoredValue{static_cast<uint32_t>(events_.size()),
+                                    static_cast<uint32_t>(scratch_.size()),
+                                    stored_bytes_.Copy(scratch_)});
+      r.attrs_stored |= kStored;
     }
     events_.push_back(r);
     ++stats_.events;
@@ -1267,7 +1356,7 @@ class RocksBulkWriter final : public BulkWriter {
       stats_.sst_bytes += w.bytes;
     }
     std::vector<EventRec>().swap(events_);
-    std::vector<std::pair<const char*, uint32_t>>().swap(stored_);
+    std::vector<StoredValue>().swap(stored_);
     stored_bytes_ = Arena();
     if (!last) events_.reserve(std::min<size_t>(options_.chunk_events, size_t{1} << 26));
     if (topology) KG_RETURN_IF_ERROR(WriteTopology(links));
@@ -1295,13 +1384,14 @@ class RocksBulkWriter final : public BulkWriter {
         __builtin_prefetch(&spelling_rank_[ahead.target]);
       }
       const EventRec& r = events_[records[i]];
-      const uint64_t date = static_cast<uint32_t>(r.date) ^ 0x80000000u;
+      const DocSlot& d = docs_[r.doc];
+      const uint64_t date = static_cast<uint32_t>(d.date) ^ 0x80000000u;
       const uint64_t source = spelling_rank_[r.source], target = spelling_rank_[r.target];
       const uint64_t relation = relation_rank_[r.relation];
       Item& it = items[i];
-      it.k3 = docs_[r.doc].key;
+      it.k3 = d.key;
       it.a = r.ordinal;
-      it.b = r.attrs;
+      it.b = AttrsOf(r);
       switch (order) {
         case Order::kOut:
           it.k1 = source << 32 | relation, it.k2 = target << 32 | date;
@@ -1317,10 +1407,11 @@ class RocksBulkWriter final : public BulkWriter {
     }
     // Runs of one leading actor (one (relation, source) pair, relation first).
     const uint64_t run_mask = order == Order::kRel ? ~uint64_t{0} : ~uint64_t{0} << 32;
+    std::vector<Item> scratch;
     for (size_t b = 0; b < count;) {
       size_t e = b + 1;
       while (e < count && ((items[e].k1 ^ items[b].k1) & run_mask) == 0) ++e;
-      if (e - b > 1) std::sort(items.begin() + b, items.begin() + e, ItemLess());
+      if (e - b > 1) SortRun(&items, b, e, &scratch);
       b = e;
     }
     return WriteEdges(order, items, part, out, links);
@@ -1341,31 +1432,26 @@ class RocksBulkWriter final : public BulkWriter {
         __builtin_prefetch(&docs_[ahead.doc]);
         __builtin_prefetch(&spellings_[ahead.source]);
         __builtin_prefetch(&spellings_[ahead.target]);
-        __builtin_prefetch(&spelling_rank_[ahead.source]);
-        __builtin_prefetch(&spelling_rank_[ahead.target]);
       }
       if (i + 8 < count) {
-        const EventRec& ahead = events_[records[i + 8]];
-        __builtin_prefetch(doc_strings_.data() + docs_[ahead.doc].id_off);
-        __builtin_prefetch(spelling_strings_.data() + spellings_[ahead.source].off);
-        __builtin_prefetch(spelling_strings_.data() + spellings_[ahead.target].off);
-        __builtin_prefetch(&actor_id_of_rank_[spelling_rank_[ahead.source]]);
-        __builtin_prefetch(&actor_id_of_rank_[spelling_rank_[ahead.target]]);
+        __builtin_prefetch(doc_strings_.data() + docs_[events_[records[i + 8]].doc].id_off);
       }
       const EventRec& r = events_[records[i]];
       codec::EncodeEventKeyTo(EventKey{docs_[r.doc].key, r.ordinal}, key);
       std::string_view bytes;
-      if (r.stored != 0) {
-        const auto& [p, len] = stored_[r.stored - 1];
-        bytes = std::string_view(p, len);
+      if (r.attrs_stored & kStored) {
+        const auto found = std::lower_bound(
+            stored_.begin(), stored_.end(), records[i],
+            [](const StoredValue& v, uint32_t record) { return v.record < record; });
+        bytes = std::string_view(found->bytes, found->len);
       } else {
-        const Attrs& a = attrs_[r.attrs];
+        const Attrs& a = attrs_[AttrsOf(r)];
         codec::StoredEventParts e;
         e.doc_id = IdOf(docs_[r.doc]);
-        e.date = r.date;
-        e.source_id = actor_id_of_rank_[spelling_rank_[r.source]];
+        e.date = docs_[r.doc].date;
+        e.source_id = spellings_[r.source].id;
         e.relation_id = relations_[r.relation];
-        e.target_id = actor_id_of_rank_[spelling_rank_[r.target]];
+        e.target_id = spellings_[r.target].id;
         e.source_text = e.source_name = SpellingOf(r.source);
         e.source_code = code_names_[r.source_code];
         e.relation = relation_names_.StringAt(r.relation);
@@ -1538,9 +1624,9 @@ class RocksBulkWriter final : public BulkWriter {
           }
         }
         const DocSlot& d = docs_[doc_order_[i]];
-        if (d.unchanged) continue;
+        if (d.unchanged()) continue;
         value.clear();
-        const DocExtra& x = d.extra != kNoExtra ? doc_extras_[d.extra - 1] : none;
+        const DocExtra& x = d.extra() != kNoExtra ? doc_extras_[d.extra() - 1] : none;
         codec::AppendDocRecord(&value, IdOf(d), x.title, x.source, d.date, x.content_hash,
                                x.sentences, d.events);
         KG_RETURN_IF_ERROR(sink.Add(codec::DocKeyBytes(d.key), value));
@@ -1626,7 +1712,7 @@ class RocksBulkWriter final : public BulkWriter {
     rocksdb::WriteBatch batch;
     int64_t removed = 0;
     for (const DocSlot& d : docs_) {
-      if (!d.replaced) continue;
+      if (!d.replaced()) continue;
       const std::string prefix = codec::DocKeyBytes(d.key);
       const std::string upper = codec::PrefixSuccessor(prefix);
       rocksdb::Slice upper_slice(upper);
@@ -1699,7 +1785,7 @@ class RocksBulkWriter final : public BulkWriter {
 
   // Per round: the records, pre-encoded values of events with mentions.
   std::vector<EventRec> events_;
-  std::vector<std::pair<const char*, uint32_t>> stored_;
+  std::vector<StoredValue> stored_;  // By record.
   Arena stored_bytes_;
   // Ranks (RankTables), valid while a round is written.
   std::vector<uint32_t> doc_rank_, doc_order_;
