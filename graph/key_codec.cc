@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstring>
+#include <functional>
 #include <span>
 
 namespace kg::codec {
@@ -523,15 +524,36 @@ bool ReadArray(std::string_view* in, uint64_t count, std::vector<T>* values) {
 
 }  // namespace
 
+namespace {
+
+template <typename T>
+std::string_view BytesOf(std::span<const T> values) {
+  return std::string_view(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+}
+
+}  // namespace
+
+void EncodeTopologyPieces(uint64_t generation, std::span<const ActorId> actors,
+                          std::span<const RelationId> relations,
+                          std::span<const uint32_t> out_offsets,
+                          std::span<const std::span<const TopologyLink>> out_link_parts,
+                          const std::function<void(std::string_view)>& piece) {
+  uint64_t links = 0;
+  for (const auto& part : out_link_parts) links += part.size();
+  const uint64_t header[4] = {generation, actors.size(), relations.size(), links};
+  piece(kTopologyMagic);
+  piece(std::string_view(reinterpret_cast<const char*>(header), sizeof header));
+  piece(BytesOf(actors));
+  piece(BytesOf(relations));
+  piece(BytesOf(out_offsets));
+  for (const auto& part : out_link_parts) piece(BytesOf(part));
+}
+
 std::string EncodeTopology(const TopologyCsr& csr) {
-  std::string out(kTopologyMagic);
-  const uint64_t header[4] = {csr.generation, csr.actors.size(), csr.relations.size(),
-                              csr.out_links.size()};
-  out.append(reinterpret_cast<const char*>(header), sizeof header);
-  AppendArray(&out, csr.actors);
-  AppendArray(&out, csr.relations);
-  AppendArray(&out, csr.out_offsets);
-  AppendArray(&out, csr.out_links);
+  std::string out;
+  const std::span<const TopologyLink> links(csr.out_links);
+  EncodeTopologyPieces(csr.generation, csr.actors, csr.relations, csr.out_offsets, {&links, 1},
+                       [&out](std::string_view piece) { out.append(piece); });
   return out;
 }
 
@@ -596,6 +618,8 @@ void Store64BE(char* p, uint64_t v) {
 }
 
 }  // namespace
+
+void EncodeDocKeyTo(DocKey doc, char out[kDocKeySize]) { Store64BE(out, doc); }
 
 void EncodeEventKeyTo(const EventKey& key, char out[kEventKeySize]) {
   Store64BE(out, key.doc);

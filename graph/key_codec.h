@@ -27,6 +27,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,6 +141,14 @@ std::string TopologyChunkKey(uint32_t index);
 std::string EncodeTopologyMeta(const TopologyMeta& meta);
 Result<TopologyMeta> DecodeTopologyMeta(std::string_view bytes);
 std::string EncodeTopology(const TopologyCsr& csr);
+// The bytes of EncodeTopology in consecutive pieces, for a CSR whose links
+// are the concatenation of `out_link_parts`: the bulk loader stores them
+// without first assembling the CSR or its bytes.
+void EncodeTopologyPieces(uint64_t generation, std::span<const ActorId> actors,
+                          std::span<const RelationId> relations,
+                          std::span<const uint32_t> out_offsets,
+                          std::span<const std::span<const TopologyLink>> out_link_parts,
+                          const std::function<void(std::string_view)>& piece);
 Result<TopologyCsr> DecodeTopology(std::string_view bytes);
 
 // --- Bulk-load encoders (graph/bulk_load.cc) ---
@@ -146,6 +156,9 @@ Result<TopologyCsr> DecodeTopology(std::string_view bytes);
 // them: fixed-size keys into caller buffers, values appended to a buffer.
 inline constexpr size_t kEventKeySize = 8 + 4;
 inline constexpr size_t kPairCountKeySize = 1 + 8 + 8 + 8;
+inline constexpr size_t kDocKeySize = 8;
+// Same bytes as DocKeyBytes(doc).
+void EncodeDocKeyTo(DocKey doc, char out[kDocKeySize]);
 // Same bytes as EventKeyBytes(key).
 void EncodeEventKeyTo(const EventKey& key, char out[kEventKeySize]);
 // Same bytes as EdgeKey(order, entry) for an entry with these key fields.
