@@ -1477,7 +1477,7 @@ class RocksBulkWriter final : public BulkWriter {
   Status WriteEvents(const uint32_t* records, size_t count, size_t part, Written* out) const {
     SstSink sink(sst_options_[kEvents].get(), PathFor(kEvents, part), false);
     char key[codec::kEventKeySize];
-    std::string value;
+    std::vector<char> value;
     // Records, then the table entries they point to, then the strings those
     // point to: each fetched a few records before it is read.
     for (size_t i = 0; i < count; ++i) {
@@ -1517,9 +1517,7 @@ class RocksBulkWriter final : public BulkWriter {
         e.negated = a.negated;
         e.modality = a.modality;
         e.attributed_to = a.attributed_to ? &*a.attributed_to : nullptr;
-        value.clear();
-        codec::AppendStoredEvent(&value, e);
-        bytes = value;
+        bytes = codec::EncodeStoredEventTo(e, &value);
       }
       KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), bytes));
     }

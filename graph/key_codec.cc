@@ -666,20 +666,20 @@ void AppendEdgeValue(std::string* dst, std::string_view cameo, double goldstein,
 
 namespace {
 
-// Writes the bytes of a stored event (same bytes as ValueWriter: varints,
-// length-prefixed strings) into a buffer one resize makes large enough: this
-// runs once per event of a bulk load.
-void AppendStoredEventWith(std::string* dst, const StoredEventParts& e,
-                           std::span<const Mention> mentions) {
+size_t StoredEventBound(const StoredEventParts& e, std::span<const Mention> mentions) {
   size_t bound = 1 + 10 + e.doc_id.size() + 5 + 24 + 10 + e.relation.size() + 10 + e.cameo.size() +
                  8 + 1 + 10 + e.modality.size() + 10 + 90 + e.source_text.size() +
                  e.source_name.size() + e.source_code.size() + e.target_text.size() +
                  e.target_name.size() + e.target_code.size();
   if (e.attributed_to != nullptr) bound += 10 + e.attributed_to->size();
   for (const Mention& m : mentions) bound += 40 + m.quote.size();
-  const size_t start = dst->size();
-  dst->resize(start + bound);
-  char* p = dst->data() + start;
+  return bound;
+}
+
+// Writes the bytes of a stored event (same bytes as ValueWriter: varints,
+// length-prefixed strings) at p, which has room for StoredEventBound bytes;
+// returns the end. Runs once per event of a bulk load.
+char* WriteStoredEvent(char* p, const StoredEventParts& e, std::span<const Mention> mentions) {
   auto varint = [&p](uint64_t v) {
     while (v >= 0x80) {
       *p++ = static_cast<char>((v & 0x7f) | 0x80);
@@ -723,7 +723,15 @@ void AppendStoredEventWith(std::string* dst, const StoredEventParts& e,
     varint(m.end);
     str(m.quote);
   }
-  dst->resize(static_cast<size_t>(p - dst->data()));
+  return p;
+}
+
+void AppendStoredEventWith(std::string* dst, const StoredEventParts& e,
+                           std::span<const Mention> mentions) {
+  const size_t start = dst->size();
+  dst->resize(start + StoredEventBound(e, mentions));
+  char* end = WriteStoredEvent(dst->data() + start, e, mentions);
+  dst->resize(static_cast<size_t>(end - dst->data()));
 }
 
 }  // namespace
@@ -753,6 +761,13 @@ void AppendStoredEvent(std::string* dst, std::string_view doc_id, Date date, Act
 
 void AppendStoredEvent(std::string* dst, const StoredEventParts& parts) {
   AppendStoredEventWith(dst, parts, {});
+}
+
+std::string_view EncodeStoredEventTo(const StoredEventParts& parts, std::vector<char>* buffer) {
+  const size_t bound = StoredEventBound(parts, {});
+  if (buffer->size() < bound) buffer->resize(std::max(bound, 2 * buffer->size()));
+  const char* end = WriteStoredEvent(buffer->data(), parts, {});
+  return std::string_view(buffer->data(), static_cast<size_t>(end - buffer->data()));
 }
 
 void AppendDocRecord(std::string* dst, std::string_view id, std::string_view title,

@@ -193,6 +193,9 @@ struct StoredEventParts {
 // Appends the bytes AppendStoredEvent gives for an event with these fields
 // and no mentions.
 void AppendStoredEvent(std::string* dst, const StoredEventParts& parts);
+// The same bytes written into *buffer (grown when too small, never
+// cleared); valid until the buffer's next use.
+std::string_view EncodeStoredEventTo(const StoredEventParts& parts, std::vector<char>* buffer);
 // Appends the bytes of EncodeDocRecord(DocRecord{meta, event_count}) for a
 // meta with these fields.
 void AppendDocRecord(std::string* dst, std::string_view id, std::string_view title,
