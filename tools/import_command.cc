@@ -33,7 +33,8 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "tsv", "jsonl", "gdelt"}));
   cmd->add_option("--chunk", flags->chunk_events,
-                  "Events sorted in memory per chunk (bounds memory)")
+                  "Events per round (bounds memory: ~40 bytes each); a load of one round writes "
+                  "files that need no compaction")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1000}, size_t{100'000'000}));
   cmd->add_option("-j,--threads", flags->threads, "Threads sorting and writing SST files")

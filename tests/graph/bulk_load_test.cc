@@ -388,6 +388,62 @@ TEST(BulkLoadTest, InterleavedTableRowsMatchBatchPath) {
   EXPECT_EQ(Diff(DumpStore(dir.Sub("bulk")), DumpStore(dir.Sub("batch"))), "");
 }
 
+// AppendEvents (batches, as kg import uses it) gives the store AppendEvent
+// gives; a failing row stops the batch there: the rows before it are in.
+TEST(BulkLoadTest, AppendEventsInBatchesMatchesBatchPath) {
+  TempDir dir;
+  auto docs = MakeDocs(120, 16);
+  for (Doc& d : docs) d.actors.clear();
+  {
+    auto a = kg::testing::OpenTestStore(dir.Sub("batch"));
+    PutAll(*a, docs);
+  }
+  {
+    auto b = kg::testing::OpenTestStore(dir.Sub("bulk"));
+    auto writer = b->NewBulkWriter(BulkLoadOptions());
+    ASSERT_TRUE(writer.ok());
+    std::vector<BulkWriter::Row> rows;
+    for (const Doc& d : docs) {
+      if (d.events.empty()) {
+        ASSERT_TRUE((*writer)->PutDocument(d.meta, {}, {}).ok());
+      }
+      for (const Event& ev : d.events) rows.push_back(BulkWriter::Row{&d.meta, &ev});
+    }
+    for (size_t b0 = 0; b0 < rows.size(); b0 += 37) {
+      const size_t n = std::min<size_t>(37, rows.size() - b0);
+      size_t failed = SIZE_MAX;
+      ASSERT_TRUE((*writer)->AppendEvents({rows.data() + b0, n}, &failed).ok());
+      EXPECT_EQ(failed, SIZE_MAX);
+    }
+    ASSERT_TRUE((*writer)->Finish().ok());
+  }
+  EXPECT_EQ(Diff(DumpStore(dir.Sub("batch")), DumpStore(dir.Sub("bulk"))), "");
+  EXPECT_EQ(Diff(DumpStore(dir.Sub("bulk")), DumpStore(dir.Sub("batch"))), "");
+
+  auto c = kg::testing::OpenTestStore(dir.Sub("failing"));
+  auto writer = c->NewBulkWriter(BulkLoadOptions());
+  ASSERT_TRUE(writer.ok());
+  std::vector<const Doc*> with_events;
+  for (const Doc& d : docs) {
+    if (!d.events.empty()) with_events.push_back(&d);
+  }
+  ASSERT_GE(with_events.size(), 4u);
+  DocumentMeta no_id = with_events[2]->meta;
+  no_id.id.clear();
+  const std::vector<BulkWriter::Row> rows = {{&with_events[0]->meta, &with_events[0]->events[0]},
+                                             {&with_events[1]->meta, &with_events[1]->events[0]},
+                                             {&no_id, &with_events[2]->events[0]},
+                                             {&with_events[3]->meta, &with_events[3]->events[0]}};
+  size_t failed = SIZE_MAX;
+  const Status s = (*writer)->AppendEvents(rows, &failed);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(failed, 2u);
+  auto stats = (*writer)->Finish();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, 2u);
+  EXPECT_EQ(stats->documents_added, 2u);
+}
+
 // The out-CSR of the store's current topology, generation cleared (it counts
 // writes: one per document on the batch path, one per bulk load).
 std::optional<TopologyCsr> CurrentCsr(GraphStore& store) {

@@ -128,5 +128,69 @@ TEST(EventTableTest, Gdelt2ExportSniffedFromContent) {
   EXPECT_EQ(r.rows[1].doc.source, "http://example.com/y");
 }
 
+// The read-ahead reader gives what reading each file in turn gives: rows,
+// rejected and skipped lines in file order, an unreadable file as an item
+// of its own, over batch boundaries (a generated file of 10,000 rows).
+TEST(TableBatchReaderTest, SameItemsAsReadingEachFileInTurn) {
+  kg::testing::TempDir dir;
+  const std::string big = dir.Sub("big.tsv");
+  {
+    std::FILE* f = std::fopen(big.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    for (int i = 0; i < 10000; ++i) {
+      if (i % 997 == 0) std::fprintf(f, "only\ttwo\n");  // Rejected.
+      std::fprintf(f, "A%d\taccuse\tB%d\t2016-01-%02d\td%d\n", i % 50, i % 70, 1 + i % 28, i / 3);
+    }
+    std::fclose(f);
+  }
+  const std::vector<std::string> files = {SourcePath("tests/fixtures/import/edges.tsv"),
+                                          dir.Sub("missing.tsv"), big,
+                                          SourcePath("tests/fixtures/import/edges.jsonl")};
+  TableBatchReader reader(files, TableFormat::kAuto, &Coder());
+  std::vector<std::string> seen;
+  size_t batches = 0;
+  while (const TableBatchReader::Batch* batch = reader.Next()) {
+    ++batches;
+    for (const TableBatchReader::Item& item : batch->items) {
+      std::string line = std::to_string(item.file) + ":";
+      if (item.file_error) {
+        line += "unreadable";
+      } else if (item.outcome == RowOutcome::kRow) {
+        const TableRow& row = batch->rows[item.row];
+        line += std::to_string(item.line) + " " + row.event.source.name + " " + row.doc.id;
+      } else {
+        line += std::to_string(item.line) + " " + item.error;
+      }
+      seen.push_back(line);
+    }
+  }
+  EXPECT_GT(batches, 2u);
+  EXPECT_GT(reader.bytes_read(), 10000u * 20);
+
+  std::vector<std::string> expected;
+  for (size_t f = 0; f < files.size(); ++f) {
+    auto one = EventTableReader::Open(files[f], TableFormat::kAuto, &Coder());
+    if (!one.ok()) {
+      expected.push_back(std::to_string(f) + ":unreadable");
+      continue;
+    }
+    TableRow row;
+    std::string error;
+    for (RowOutcome o; (o = (*one)->Next(&row, &error)) != RowOutcome::kEnd;) {
+      std::string line = std::to_string(f) + ":" + std::to_string((*one)->line()) + " ";
+      line += o == RowOutcome::kRow ? row.event.source.name + " " + row.doc.id : error;
+      expected.push_back(line);
+    }
+  }
+  EXPECT_EQ(seen, expected);
+}
+
+// A reader abandoned before the end stops its thread (no hang, no leak).
+TEST(TableBatchReaderTest, AbandonedEarly) {
+  TableBatchReader reader({SourcePath("tests/fixtures/import/edges.tsv")}, TableFormat::kAuto,
+                          &Coder());
+  ASSERT_NE(reader.Next(), nullptr);
+}
+
 }  // namespace
 }  // namespace kg::ingest
