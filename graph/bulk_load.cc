@@ -1373,9 +1373,14 @@ class RocksBulkWriter final : public BulkWriter {
     {
       scratch_by_thread_.resize(static_cast<size_t>(options_.threads));
       WorkQueue queue(options_.threads);
+      // A load of one round writes each document beside its events (same
+      // order, same cache lines); otherwise all of them at the end.
+      const bool docs_with_events = last && stats_.chunks == 0 && !events_.empty();
       if (last) {
         Written* out = new_written();
-        queue.Add([this, out](int) { return WriteLoadFiles(out); }, nullptr);
+        queue.Add(
+            [this, out, docs_with_events](int) { return WriteLoadFiles(out, !docs_with_events); },
+            nullptr);
       }
       for (size_t k = 0; k < kNumOrders && events_.size() > 0; ++k) {
         // The edge orders read EdgeRecs, made once the events are written.
@@ -1394,8 +1399,21 @@ class RocksBulkWriter final : public BulkWriter {
           const size_t b = bounds[k][p], e = bounds[k][p + 1];
           Written* out = new_written();
           const Order order = kOrders[k];
-          PartLinks* part_links = order == Order::kOut && topology ? &links[p] : nullptr;
           const uint32_t* records = perm.data() + b;
+          if (order == Order::kEvents) {
+            // Documents ranked from this partition's first to the next one's
+            // (all of them across the partitions, those without events too).
+            std::pair<size_t, size_t> docs{0, 0};
+            if (docs_with_events) {
+              docs.first = p == 0 ? 0 : doc_rank_[events_[perm[b]].event.doc];
+              docs.second = p + 1 == parts ? docs_.size() : doc_rank_[events_[perm[e]].event.doc];
+            }
+            queue.Add([this, records, count = e - b, p, docs,
+                       out](int) { return WriteEvents(records, count, p, docs, out); },
+                      &groups[k]);
+            continue;
+          }
+          PartLinks* part_links = order == Order::kOut && topology ? &links[p] : nullptr;
           queue.Add(
               [this, order, records, count = e - b, p, out, part_links](int thread) {
                 return WritePartition(order, records, count, p, out, part_links,
@@ -1436,7 +1454,6 @@ class RocksBulkWriter final : public BulkWriter {
   // are sorted within each run of one leading key.
   Status WritePartition(Order order, const uint32_t* records, size_t count, size_t part,
                         Written* out, PartLinks* links, ThreadScratch* scratch) const {
-    if (order == Order::kEvents) return WriteEvents(records, count, part, out);
     std::vector<Item>& items = scratch->items;
     items.resize(count);
     // Records are read in partition order, i.e. randomly: prefetched ahead.
@@ -1474,7 +1491,15 @@ class RocksBulkWriter final : public BulkWriter {
 
   // Events of a partition: already in key order (document rank, then
   // ordinal); values rebuilt from the records' slots.
-  Status WriteEvents(const uint32_t* records, size_t count, size_t part, Written* out) const {
+  // `docs`: the ranks of the documents whose records this partition also
+  // writes (empty: none).
+  Status WriteEvents(const uint32_t* records, size_t count, size_t part,
+                     std::pair<size_t, size_t> docs, Written* out) const {
+    if (docs.first < docs.second) {
+      SstSink doc_sink(sst_options_[kDocs].get(), PathFor(kDocs, part), false);
+      KG_RETURN_IF_ERROR(WriteDocs(docs.first, docs.second, &doc_sink));
+      KG_RETURN_IF_ERROR(doc_sink.Finish(&out->files[kDocs], &out->bytes));
+    }
     SstSink sink(sst_options_[kEvents].get(), PathFor(kEvents, part), false);
     char key[codec::kEventKeySize];
     std::vector<char> value;
@@ -1661,29 +1686,33 @@ class RocksBulkWriter final : public BulkWriter {
 
   // Documents, actors, names, relations and totals (after the
   // last round's RankTables: every document and actor is ranked).
-  Status WriteLoadFiles(Written* out) const {
-    {
+  // The records of documents ranked [begin, end) (unchanged ones are not
+  // written), in key order.
+  Status WriteDocs(size_t begin, size_t end, SstSink* sink) const {
+    std::string value;
+    const DocExtra none;
+    for (size_t i = begin; i < end; ++i) {
+      // Ids were stored in arrival order and are read in key order.
+      if (i + 16 < end) __builtin_prefetch(&docs_[doc_order_[i + 16]]);
+      if (i + 8 < end) __builtin_prefetch(doc_strings_.data() + docs_[doc_order_[i + 8]].id_off);
+      const DocSlot& d = docs_[doc_order_[i]];
+      if (d.unchanged()) continue;
+      value.clear();
+      const DocExtra& x = d.extra() != kNoExtra ? doc_extras_[d.extra() - 1] : none;
+      codec::AppendDocRecord(&value, IdOf(d), x.title, x.source, d.date, x.content_hash,
+                             x.sentences, d.events);
+      char key[codec::kDocKeySize];
+      codec::EncodeDocKeyTo(d.key, key);
+      KG_RETURN_IF_ERROR(sink->Add(std::string_view(key, sizeof key), value));
+    }
+    return Status::Ok();
+  }
+
+  // `with_docs`: also the documents (unless the events partitions wrote them).
+  Status WriteLoadFiles(Written* out, bool with_docs) const {
+    if (with_docs) {
       SstSink sink(sst_options_[kDocs].get(), PathFor(kDocs, 0), false);
-      std::string value;
-      const DocExtra none;
-      for (size_t i = 0; i < doc_order_.size(); ++i) {
-        // Ids were stored in arrival order and are read in key order.
-        if (i + 16 < doc_order_.size()) {
-          __builtin_prefetch(&docs_[doc_order_[i + 16]]);
-          if (i + 32 < doc_order_.size()) {
-            __builtin_prefetch(doc_strings_.data() + docs_[doc_order_[i + 8]].id_off);
-          }
-        }
-        const DocSlot& d = docs_[doc_order_[i]];
-        if (d.unchanged()) continue;
-        value.clear();
-        const DocExtra& x = d.extra() != kNoExtra ? doc_extras_[d.extra() - 1] : none;
-        codec::AppendDocRecord(&value, IdOf(d), x.title, x.source, d.date, x.content_hash,
-                               x.sentences, d.events);
-        char key[codec::kDocKeySize];
-        codec::EncodeDocKeyTo(d.key, key);
-        KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), value));
-      }
+      KG_RETURN_IF_ERROR(WriteDocs(0, doc_order_.size(), &sink));
       KG_RETURN_IF_ERROR(sink.Finish(&out->files[kDocs], &out->bytes));
     }
     // Actors by id, merged with their stored records; their names.
