@@ -151,7 +151,8 @@ int main(int argc, char** argv) {
           if (item.file_error || item.outcome != kg::ingest::RowOutcome::kRow)
             Die(edges_path + ":" + std::to_string(item.line) + ": " + item.error);
           const kg::ingest::TableRow& row = batch->rows[item.row];
-          rows.push_back(kg::BulkWriter::Row{&row.doc, &row.event});
+          rows.push_back(kg::BulkWriter::Row{&row.doc, &row.event, true, row.doc_key,
+                                             row.source_hash, row.target_hash});
         }
         size_t failed = 0;
         Check(writer->AppendEvents(rows, &failed));

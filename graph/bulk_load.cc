@@ -822,7 +822,9 @@ class RocksBulkWriter final : public BulkWriter {
     constexpr size_t kAhead = 8;
     RowHashes ring[kAhead];
     auto start = [&](size_t i) {
-      const RowHashes h = HashesOf(*rows[i].meta, *rows[i].event);
+      const Row& row = rows[i];
+      const RowHashes h = row.hashed ? RowHashes{row.doc_key, row.source_hash, row.target_hash}
+                                     : HashesOf(*row.meta, *row.event);
       if (h.doc != last_doc_key_) doc_index_.Prefetch(h.doc);
       names_.Prefetch(h.source);
       names_.Prefetch(h.target);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "graph/date.h"
+#include "graph/ids.h"
 #include "ingest/dictionary.h"
 
 namespace kg::ingest {
@@ -558,7 +559,14 @@ void TableBatchReader::Run() {
       if (item.outcome == RowOutcome::kEnd) break;
       item.file = f;
       item.line = (*reader)->line();
-      if (item.outcome == RowOutcome::kRow) item.row = rows++;
+      if (item.outcome == RowOutcome::kRow) {
+        // Hashed here, off the caller's thread.
+        TableRow& row = batch->rows[rows];
+        row.doc_key = DocKeyFor(row.doc.id);
+        row.source_hash = Hash64(row.event.source.name);
+        row.target_hash = Hash64(row.event.target.name);
+        item.row = rows++;
+      }
       batch->items.push_back(std::move(item));
       if (rows == kBatchRows || batch->items.size() >= 4 * kBatchRows) {
         hand_over(false);

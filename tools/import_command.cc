@@ -103,7 +103,8 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
           }
         } else {
           const ingest::TableRow& row = batch->rows[item.row];
-          batch_rows.push_back(BulkWriter::Row{&row.doc, &row.event});
+          batch_rows.push_back(BulkWriter::Row{&row.doc, &row.event, true, row.doc_key,
+                                               row.source_hash, row.target_hash});
           row_items.push_back(&item);
         }
       }

@@ -407,7 +407,13 @@ TEST(BulkLoadTest, AppendEventsInBatchesMatchesBatchPath) {
       if (d.events.empty()) {
         ASSERT_TRUE((*writer)->PutDocument(d.meta, {}, {}).ok());
       }
-      for (const Event& ev : d.events) rows.push_back(BulkWriter::Row{&d.meta, &ev});
+      for (const Event& ev : d.events) {
+        // Every other row with the hashes a parsing thread would give.
+        const bool hashed = rows.size() % 2 == 1;
+        rows.push_back(BulkWriter::Row{&d.meta, &ev, hashed, hashed ? DocKeyFor(d.meta.id) : 0,
+                                       hashed ? Hash64(ev.source.name) : 0,
+                                       hashed ? Hash64(ev.target.name) : 0});
+      }
     }
     for (size_t b0 = 0; b0 < rows.size(); b0 += 37) {
       const size_t n = std::min<size_t>(37, rows.size() - b0);
