@@ -1488,6 +1488,9 @@ class RocksBulkWriter final : public BulkWriter {
       if (e - b > 1) SortRun(&items, b, e, &scratch->sorting);
       b = e;
     }
+    // At most one link per record: reserved once, so growing never copies
+    // (and touches) the links twice.
+    if (links != nullptr) links->links.reserve(count);
     return WriteEdges(order, items, part, out, links);
   }
 
