@@ -1217,6 +1217,13 @@ class RocksBulkWriter final : public BulkWriter {
   // Ranks of documents (by key), actors (by id) and relations (by id): the
   // integers records are sorted on.
   void RankTables() {
+    // Documents on a second thread while this one ranks actors and relations.
+    std::thread docs([this] { RankDocs(); });
+    RankActorsAndRelations();
+    docs.join();
+  }
+
+  void RankDocs() {
     std::vector<std::pair<DocKey, uint32_t>> docs(docs_.size());
     for (uint32_t i = 0; i < docs.size(); ++i) docs[i] = {docs_[i].key, i};
     auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
@@ -1232,6 +1239,9 @@ class RocksBulkWriter final : public BulkWriter {
       doc_rank_[docs[r].second] = r;
       doc_order_[r] = docs[r].second;
     }
+  }
+
+  void RankActorsAndRelations() {
     std::vector<std::pair<ActorId, uint32_t>> actors(actors_.size());
     for (uint32_t i = 0; i < actors.size(); ++i) actors[i] = {actors_[i].id, i};
     std::sort(actors.begin(), actors.end());
