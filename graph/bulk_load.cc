@@ -757,6 +757,10 @@ class RocksBulkWriter final : public BulkWriter {
     codes_.Insert("", Hash64(""), 0);
     code_names_.emplace_back();
     events_.reserve(std::min<size_t>(options_.chunk_events, size_t{1} << 26));
+    // Address space for the per-load tables (pages are touched only as they
+    // fill): growing by copying would touch every page twice.
+    docs_.reserve(std::min<size_t>(options_.chunk_events, size_t{1} << 26));
+    doc_strings_.reserve(std::min<size_t>(options_.chunk_events, size_t{1} << 26) * 16);
     // Documents are looked up in the store unless it has none; the topology
     // is built by the load only when the store holds nothing it would miss.
     KG_ASSIGN_OR_RETURN(const bool no_docs, IsEmpty(kDocs));
