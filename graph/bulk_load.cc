@@ -5,19 +5,22 @@
 // IngestExternalFiles call.
 //
 // Two phases per round:
-//  1. Collect (the caller's thread): each event becomes one 40-byte record of
+//  1. Collect (the caller's thread): each event becomes one 32-byte record of
 //     slots into the load's tables (document, name spellings, relation
 //     spelling, codes, attributes): no key or value bytes yet.
-//  2. Write (`threads` threads): the tables are ranked in id order, then for
-//     each column family (events by document, edges by source, target and
-//     relation first) the records are split into key-range partitions of
-//     about kPartitionEvents, and each partition is sorted on integer keys
-//     made of those ranks and written as its own SST file. Key bytes come
-//     from the codec's Encode*To functions while writing (rank order equals
-//     id order equals the codec's byte order; SstFileWriter rejects any key
-//     out of order, so a mismatch fails loudly). Pair counts are run lengths
-//     of the relation-first order, degrees those of the source- and
-//     target-first orders.
+//  2. Write (`threads` threads): the tables are ranked in key order; then
+//     for each column family written per event (events by document, edges
+//     by source, target and relation first) a stable counting sort by the
+//     leading rank lists the records in key order, the list is cut into
+//     partitions of about kPartitionEvents, and each partition sorts the
+//     records of one leading actor among themselves and is written as its
+//     own SST file. After the events, each record is replaced in place by a
+//     rank-only EdgeRec for the edge orders. Key bytes come from the codec's
+//     Encode*To functions while writing (rank order equals id order equals
+//     the codec's byte order; SstFileWriter rejects any key out of order, so
+//     a mismatch fails loudly). Pair counts are run lengths of the
+//     relation-first order, degrees those of the source- and target-first
+//     orders.
 // A load that fits one round (`chunk_events`, default 12 M events) gives
 // files that do not overlap within a column family, so RocksDB places them
 // at the bottom level of a fresh store and never compacts them; a larger
