@@ -7,11 +7,15 @@
 # Not a test; run by hand from the repository root after building:
 #   BUILD=build-perf bash benchmarks/run_import.sh            # 1 M and 10 M
 #   SIZES="1000000" BUILD=build-perf bash benchmarks/run_import.sh
+#   REPEAT=5 ... : each size imported 5 times (a row per run), then the
+#   median and best edges/s per size (a shared VM's speed drifts by 10-15 %
+#   between runs minutes apart, so one run says little).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 SIZES=${SIZES:-"1000000 10000000"}
 SEED=${SEED:-42}
+REPEAT=${REPEAT:-1}
 WORK=${WORK:-$(mktemp -d /tmp/kg-import-bench.XXXXXX)}
 mkdir -p "$WORK"
 KG=$BUILD/kg
@@ -20,25 +24,32 @@ GEN=$BUILD/kg_gen_edges
 [ -x "$KG" ] && [ -x "$GEN" ] || { echo "build $KG and $GEN first" >&2; exit 1; }
 echo "# $(date -u +%FT%TZ) $(nproc) cpus: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); work dir $WORK"
 printf '| edges | file MB | import s | edges/s | CPU s | peak RSS MB | store MB | load before |\n|---|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
-declare -A RATE RSS
+declare -A RATE RSS RATES
 for n in $SIZES; do
   data=$WORK/e$n.tsv
   [ -s "$data" ] || "$GEN" --edges "$n" --actors $((n / 10)) --seed "$SEED" --out "$data"
-  rm -rf "$WORK/db$n"
-  sync
-  load=$(cut -d' ' -f1 /proc/loadavg)
-  /usr/bin/time -v -o "$WORK/time$n.txt" "$KG" --db "$WORK/db$n" import "$data" 2> "$WORK/import$n.log"
-  cat "$WORK/import$n.log" | tr '\r' '\n' | tail -n 2
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time$n.txt")
-  rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$WORK/time$n.txt")
-  cpu=$(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$WORK/time$n.txt")
-  rate=$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.0f", n/w}')
-  mb=$(awk -v b="$(stat -L -c %s "$data")" 'BEGIN{printf "%.0f", b/1e6}')
-  store=$(du -sm "$WORK/db$n" | cut -f1)
-  RATE[$n]=$rate; RSS[$n]=$rss
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$mb" "$wall" "$rate" "$cpu" "$rss" "$store" "$load" >> "$WORK/table.md"
+  for run in $(seq "$REPEAT"); do
+    rm -rf "$WORK/db$n"
+    sync
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    /usr/bin/time -v -o "$WORK/time$n.txt" "$KG" --db "$WORK/db$n" import "$data" 2> "$WORK/import$n.log"
+    cat "$WORK/import$n.log" | tr '\r' '\n' | tail -n 2
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time$n.txt")
+    rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$WORK/time$n.txt")
+    cpu=$(awk -F': ' '/User time|System time/{s+=$2} END{printf "%.1f", s}' "$WORK/time$n.txt")
+    rate=$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.0f", n/w}')
+    mb=$(awk -v b="$(stat -L -c %s "$data")" 'BEGIN{printf "%.0f", b/1e6}')
+    store=$(du -sm "$WORK/db$n" | cut -f1)
+    RATE[$n]=$rate; RSS[$n]=$rss; RATES[$n]="${RATES[$n]:-} $rate"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$mb" "$wall" "$rate" "$cpu" "$rss" "$store" "$load" >> "$WORK/table.md"
+  done
 done
 cat "$WORK/table.md"
+if [ "$REPEAT" -gt 1 ]; then
+  for n in $SIZES; do
+    echo "${n} edges, ${REPEAT} runs: edges/s median $(echo ${RATES[$n]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'), best $(echo ${RATES[$n]} | tr ' ' '\n' | sort -n | tail -1)"
+  done
+fi
 set -- $SIZES
 if [ $# -ge 2 ]; then
   echo "ratio ${2}/${1}: edges/s x$(awk -v a="${RATE[$2]}" -v b="${RATE[$1]}" 'BEGIN{printf "%.2f", a/b}'), peak RSS x$(awk -v a="${RSS[$2]}" -v b="${RSS[$1]}" 'BEGIN{printf "%.2f", a/b}')"
