@@ -87,7 +87,9 @@ TEST_F(IngestReliabilityTest, CtrlCStopsAfterTheBatchAndIngestResumesWithoutDupl
 }
 
 TEST_F(IngestReliabilityTest, ReadersInOtherProcessesSeeOnlyWholeDocuments) {
-  const std::string corpus = BigCorpus();
+  // Large enough that the ingest outlasts several full checks of the growing
+  // store even on a loaded machine (12,000 articles gave 2 snapshots once).
+  const std::string corpus = BigCorpus(24000);
   ChildProcess child(KgArgs(db_, {"-q", "ingest", corpus}), out_, err_);
   ASSERT_TRUE(WaitForDocuments(child, db_)) << ReadFile(err_);
   int snapshots = 0, failed_opens = 0, cli_runs = 0;
