@@ -165,10 +165,6 @@ class Interner {
   }
   // Valid until the next Insert.
   std::string_view StringAt(uint32_t entry) const { return Str(entries_[entry]); }
-  uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
-  size_t bytes() const {
-    return entries_.size() * sizeof(Entry) + strings_.size() + table_.size() * sizeof(uint64_t);
-  }
 
  private:
   // Strings of up to 16 bytes (most names) are kept in the entry itself, so
@@ -470,7 +466,6 @@ class SstSink {
 // Files and bytes written by one piece of work (merged into the stats by
 // the writer's thread).
 struct Written {
-  Status status;
   std::vector<std::string> files[kNumColumns];
   uint64_t bytes = 0;
 };
@@ -625,10 +620,9 @@ struct Attrs {
 // round writes them (relation first is derived from source first).
 enum class Order { kEvents, kIn, kOut, kRel };
 
-// A record's sort key in one order; comparing (k1, k2, k3, a) is comparing
-// the key bytes. Events: k1 = doc rank | ordinal (unique), a = record.
-// Edges: k1 = first rank | second rank, k2 = third rank | date, k3 = document
-// key, a = ordinal, b = attributes slot.
+// An edge entry's sort key in one order; comparing (k1, k2, k3, a) is
+// comparing the key bytes: k1 = first rank | second rank, k2 = third rank |
+// date, k3 = document key, a = ordinal, b = attributes slot.
 struct Item {
   uint64_t k1, k2, k3;
   uint32_t a, b;
@@ -820,10 +814,15 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   Status AppendEvent(const DocumentMeta& meta, const Event& event) override {
+    KG_RETURN_IF_ERROR(CheckOpen());
     return AppendRow(meta, event, HashesOf(meta, event));
   }
 
   Status AppendEvents(std::span<const Row> rows, size_t* failed) override {
+    if (Status open = CheckOpen(); !open.ok()) {
+      *failed = 0;
+      return open;
+    }
     // Hashes of the rows ahead, and the table slots they will probe, are
     // fetched while the row kAhead before them is appended.
     constexpr size_t kAhead = 8;
@@ -893,8 +892,8 @@ class RocksBulkWriter final : public BulkWriter {
     return RowHashes{DocKeyFor(meta.id), Hash64(event.source.name), Hash64(event.target.name)};
   }
 
+  // AppendEvent for an open writer, given the row's hashes.
   Status AppendRow(const DocumentMeta& meta, const Event& event, const RowHashes& hashes) {
-    KG_RETURN_IF_ERROR(CheckOpen());
     if (meta.id.empty()) return Status::InvalidArgument("document id is empty");
     KG_RETURN_IF_ERROR(CheckEvent(event, meta.id));
     DocKey key = hashes.doc;
@@ -1083,7 +1082,7 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   // The reference's spelling; its code (when given) becomes the actor's code.
-  uint32_t CachedActor(const ActorRef& ref, uint64_t name_hash, uint32_t* code) {
+  uint32_t SpellingOfRef(const ActorRef& ref, uint64_t name_hash, uint32_t* code) {
     const uint32_t slot = SpellingFor(ref.name, name_hash);
     *code = CodeFor(ref.code);
     if (*code != 0) actors_[spellings_[slot].actor].code = *code;
@@ -1124,7 +1123,7 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   // relations_ slot of a relation as given.
-  uint32_t CachedRelation(const std::string& relation) {
+  uint32_t RelationSlot(const std::string& relation) {
     const uint64_t h = Hash64(relation);
     uint32_t v = relation_names_.Find(relation, h);
     if (v == UINT32_MAX) {
@@ -1187,10 +1186,10 @@ class RocksBulkWriter final : public BulkWriter {
     r.doc = slot;
     r.ordinal = d.events++;
     r.source =
-        CachedActor(ev.source, hashes ? hashes->source : Hash64(ev.source.name), &r.source_code);
+        SpellingOfRef(ev.source, hashes ? hashes->source : Hash64(ev.source.name), &r.source_code);
     r.target =
-        CachedActor(ev.target, hashes ? hashes->target : Hash64(ev.target.name), &r.target_code);
-    r.relation = CachedRelation(ev.relation);
+        SpellingOfRef(ev.target, hashes ? hashes->target : Hash64(ev.target.name), &r.target_code);
+    r.relation = RelationSlot(ev.relation);
     r.attrs_stored = AttrsFor(ev) << 1;
     // Values are rebuilt from the slots at write time unless the event
     // carries what the slots do not: mentions, or text other than its name.
@@ -1370,10 +1369,13 @@ class RocksBulkWriter final : public BulkWriter {
       doc_index_.Release();
       actor_index_.Release();
       names_.Release();
+      stats_.actors = actors_.size();
     }
-    if (last) stats_.actors = actors_.size();
-    const bool topology =
-        last && stats_.chunks == 0 && fresh_store_ && options_.topology && !events_.empty();
+    // A load of one round writes each document beside its events (same
+    // order, same cache lines; otherwise all of them at the end) and, into a
+    // fresh store, the topology.
+    const bool single_round = last && stats_.chunks == 0 && !events_.empty();
+    const bool topology = single_round && fresh_store_ && options_.topology;
     if (events_.empty() && !last) return Status::Ok();
     RankTables();
     constexpr Order kOrders[] = {Order::kEvents, Order::kIn, Order::kOut, Order::kRel};
@@ -1392,14 +1394,10 @@ class RocksBulkWriter final : public BulkWriter {
     {
       scratch_by_thread_.resize(static_cast<size_t>(options_.threads));
       WorkQueue queue(options_.threads);
-      // A load of one round writes each document beside its events (same
-      // order, same cache lines); otherwise all of them at the end.
-      const bool docs_with_events = last && stats_.chunks == 0 && !events_.empty();
       if (last) {
         Written* out = new_written();
-        queue.Add(
-            [this, out, docs_with_events](int) { return WriteLoadFiles(out, !docs_with_events); },
-            nullptr);
+        queue.Add([this, out, single_round](int) { return WriteLoadFiles(out, !single_round); },
+                  nullptr);
       }
       for (size_t k = 0; k < kNumOrders && events_.size() > 0; ++k) {
         // The edge orders read EdgeRecs, made once the events are written.
@@ -1423,7 +1421,7 @@ class RocksBulkWriter final : public BulkWriter {
             // Documents ranked from this partition's first to the next one's
             // (all of them across the partitions, those without events too).
             std::pair<size_t, size_t> docs{0, 0};
-            if (docs_with_events) {
+            if (single_round) {
               docs.first = p == 0 ? 0 : doc_rank_[events_[perm[b]].event.doc];
               docs.second = p + 1 == parts ? docs_.size() : doc_rank_[events_[perm[e]].event.doc];
             }
@@ -1706,8 +1704,6 @@ class RocksBulkWriter final : public BulkWriter {
 
   // ---------------------------------------------------------- load files
 
-  // Documents, actors, names, relations and totals (after the
-  // last round's RankTables: every document and actor is ranked).
   // The records of documents ranked [begin, end) (unchanged ones are not
   // written), in key order.
   Status WriteDocs(size_t begin, size_t end, SstSink* sink) const {
@@ -1730,7 +1726,9 @@ class RocksBulkWriter final : public BulkWriter {
     return Status::Ok();
   }
 
-  // `with_docs`: also the documents (unless the events partitions wrote them).
+  // Documents, actors, names, relations and totals, after the last round's
+  // RankTables (every document and actor is ranked). `with_docs`: also the
+  // documents (unless the events partitions wrote them).
   Status WriteLoadFiles(Written* out, bool with_docs) const {
     if (with_docs) {
       SstSink sink(sst_options_[kDocs].get(), PathFor(kDocs, 0), false);

@@ -159,7 +159,7 @@ class GraphReader {
 // Options of a bulk load (GraphStore::NewBulkWriter).
 struct BulkLoadOptions {
   // Events collected before they are sorted and written (a "round"). Bounds
-  // memory: about 50 bytes per event of a round, plus the per-load tables
+  // memory: about 40 bytes per event of a round, plus the per-load tables
   // (about 45 bytes per document, 100 per actor name). A load of one round
   // writes files that do not overlap, which a fresh store keeps at its bottom
   // level without compaction; every further round adds overlapping files
