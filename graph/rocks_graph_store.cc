@@ -5,6 +5,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/table_properties.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
@@ -15,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "graph/bulk_load.h"
@@ -74,6 +76,10 @@ const std::vector<std::string_view>& AllColumnFamilies() {
                                                      codec::kTopologyCf};
   return kCfs;
 }
+
+// RocksDB background jobs (one flush and one compaction at a time): the
+// machines kg targets have two cores, and ingest threads need them.
+constexpr int kBackgroundJobs = 2;
 
 enum Cf : size_t {
   kDefault = 0,
@@ -678,6 +684,67 @@ class RocksGraphStore final : public GraphStore {
     return result;
   }
 
+  Result<CompactStats> Compact() override {
+    if (options_.read_only) return Status::InvalidArgument("store opened read-only");
+    CompactStats stats;
+    auto live_bytes = [&](uint64_t* total) -> Status {
+      *total = 0;
+      for (rocksdb::ColumnFamilyHandle* cf : h_->cfs) {
+        uint64_t bytes = 0;
+        if (!h_->db->GetIntProperty(cf, rocksdb::DB::Properties::kLiveSstFilesSize, &bytes)) {
+          return Status::IoError("reading the size of column family " + cf->GetName());
+        }
+        *total += bytes;
+      }
+      return Status::Ok();
+    };
+    KG_RETURN_IF_ERROR(Flush());
+    KG_RETURN_IF_ERROR(live_bytes(&stats.bytes_before));
+    std::vector<rocksdb::ColumnFamilyHandle*> todo;
+    for (rocksdb::ColumnFamilyHandle* cf : h_->cfs) {
+      KG_ASSIGN_OR_RETURN(bool uncompressed, HasUncompressedFiles(cf));
+      if (uncompressed) todo.push_back(cf);
+    }
+    stats.column_families_compacted = static_cast<int>(todo.size());
+    if (todo.empty()) {
+      stats.bytes_after = stats.bytes_before;
+      return stats;
+    }
+    // Column families are compacted two at a time (one compaction each;
+    // the store's own limit allows one): both cores work.
+    KG_RETURN_IF_ERROR(FromRocks(h_->db->SetDBOptions({{"max_background_jobs", "4"}}),
+                                 "raising the compaction limit"));
+    std::mutex mu;
+    size_t next = 0;
+    Status first_error;
+    auto work = [&] {
+      for (;;) {
+        rocksdb::ColumnFamilyHandle* cf = nullptr;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (next == todo.size() || !first_error.ok()) return;
+          cf = todo[next++];
+        }
+        rocksdb::CompactRangeOptions co;
+        // Bulk-loaded files already sit at the bottom level: rewrite them.
+        co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+        Status s = FromRocks(h_->db->CompactRange(co, cf, nullptr, nullptr),
+                             "compacting " + cf->GetName());
+        std::lock_guard<std::mutex> lock(mu);
+        if (!s.ok() && first_error.ok()) first_error = std::move(s);
+      }
+    };
+    std::thread helper(work);
+    work();
+    helper.join();
+    KG_RETURN_IF_ERROR(FromRocks(
+        h_->db->SetDBOptions({{"max_background_jobs", std::to_string(kBackgroundJobs)}}),
+        "restoring the compaction limit"));
+    KG_RETURN_IF_ERROR(first_error);
+    KG_RETURN_IF_ERROR(live_bytes(&stats.bytes_after));
+    return stats;
+  }
+
   Status Flush() override {
     if (options_.read_only) return Status::Ok();
     rocksdb::FlushOptions fo;
@@ -685,6 +752,19 @@ class RocksGraphStore final : public GraphStore {
   }
 
  private:
+  // True when a live file of `cf` was written without compression although
+  // the column family compresses (bulk-loaded files).
+  Result<bool> HasUncompressedFiles(rocksdb::ColumnFamilyHandle* cf) const {
+    if (h_->db->GetOptions(cf).compression == rocksdb::kNoCompression) return false;
+    rocksdb::TablePropertiesCollection tables;
+    KG_RETURN_IF_ERROR(FromRocks(h_->db->GetPropertiesOfAllTables(cf, &tables),
+                                 "reading the file properties of " + cf->GetName()));
+    for (const auto& [file, props] : tables) {
+      if (props->compression_name == "NoCompression" && props->num_entries > 0) return true;
+    }
+    return false;
+  }
+
   // The topology of the snapshot `ro` reads: actor and relation ids from
   // their column families' keys, then one key-only pass over edges_out.
   Result<std::unique_ptr<Topology>> BuildTopology(const rocksdb::ReadOptions& ro,
@@ -1001,7 +1081,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = !exists;
-  db_options.max_background_jobs = 2;
+  db_options.max_background_jobs = kBackgroundJobs;
   db_options.db_write_buffer_size = options.write_buffer_bytes;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 2;

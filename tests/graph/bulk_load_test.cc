@@ -202,6 +202,31 @@ TEST(BulkLoadTest, SmallChunksGiveOverlappingFilesAndTheSameStore) {
   EXPECT_EQ(Diff(DumpStore(dir.Sub("bulk")), DumpStore(dir.Sub("batch"))), "");
 }
 
+TEST(BulkLoadTest, CompactCompressesBulkFilesOnceWithoutChangingTheStore) {
+  TempDir dir;
+  const auto docs = MakeDocs(300, 12);
+  {
+    auto store = kg::testing::OpenTestStore(dir.Sub("bulk"));
+    BulkAll(*store, docs, 400);  // Several rounds: overlapping files, counter operands.
+  }
+  const Dump loaded = DumpStore(dir.Sub("bulk"));
+  {
+    auto store = kg::testing::OpenTestStore(dir.Sub("bulk"));
+    auto first = store->Compact();
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_GE(first->column_families_compacted, 5);
+    EXPECT_LT(first->bytes_after, first->bytes_before);
+    auto second = store->Compact();
+    ASSERT_TRUE(second.ok()) << second.status().ToString();
+    EXPECT_EQ(second->column_families_compacted, 0);
+    EXPECT_EQ(second->bytes_after, first->bytes_after);
+  }
+  EXPECT_EQ(Diff(loaded, DumpStore(dir.Sub("bulk"))), "");
+  EXPECT_EQ(Diff(DumpStore(dir.Sub("bulk")), loaded), "");
+  auto read_only = kg::testing::OpenTestStore(dir.Sub("bulk"), /*read_only=*/true);
+  EXPECT_EQ(read_only->Compact().status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(BulkLoadTest, NonEmptyStoreReplacesChangedDocumentsLikePutDocument) {
   TempDir dir;
   const auto first = MakeDocs(120, 9);

@@ -90,6 +90,31 @@ TEST_F(CliTest, ReingestIsIdempotentAndChangedDocumentsReplace) {
   EXPECT_NE(q.out.find("accuse"), std::string::npos) << q.out;
 }
 
+TEST_F(CliTest, ImportedStoreCompactsOnceAndAnswersTheSame) {
+  // The fixture's three bad rows are reported by line and the good ones loaded.
+  auto imported = Kg("import " + ShellQuote(testing::SourcePath("tests/fixtures/import/edges.tsv")));
+  ASSERT_EQ(imported.exit_code, 3) << imported.err;
+  EXPECT_NE(imported.err.find("edges.tsv:8: not an ISO 8601 date"), std::string::npos)
+      << imported.err;
+  EXPECT_NE(imported.err.find("kg import: 5 edges"), std::string::npos) << imported.err;
+  const std::string query =
+      "query --format json \"MATCH (a)-[r]->(b) RETURN a.name, r.relation, b.name, r.date\"";
+  auto before = Kg(query);
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_NE(before.out.find("Sergey Lavrov"), std::string::npos) << before.out;
+
+  auto compact = Kg("optimize --compact");
+  ASSERT_EQ(compact.exit_code, 0) << compact.err;
+  EXPECT_NE(compact.err.find("kg optimize: compacted"), std::string::npos) << compact.err;
+  auto again = Kg("optimize --compact");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("nothing to compact"), std::string::npos) << again.err;
+
+  EXPECT_EQ(Kg(query).out, before.out);
+  auto check = Kg("check");
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
 TEST_F(CliTest, BadRecordsAreReportedWithLineAndGoodOnesKept) {
   std::string file = dir_.Sub("mixed.jsonl");
   std::string content;
