@@ -737,9 +737,9 @@ class RocksGraphStore final : public GraphStore {
     std::thread helper(work);
     work();
     helper.join();
-    KG_RETURN_IF_ERROR(FromRocks(
-        h_->db->SetDBOptions({{"max_background_jobs", std::to_string(kBackgroundJobs)}}),
-        "restoring the compaction limit"));
+    KG_RETURN_IF_ERROR(
+        FromRocks(h_->db->SetDBOptions({{"max_background_jobs", std::to_string(kBackgroundJobs)}}),
+                  "restoring the compaction limit"));
     KG_RETURN_IF_ERROR(first_error);
     KG_RETURN_IF_ERROR(live_bytes(&stats.bytes_after));
     return stats;

@@ -115,11 +115,10 @@ void RegisterOptimizeCommand(CLI::App& app, GlobalOptions& global, int* exit_cod
           std::fprintf(stderr, "kg optimize: nothing to compact (%.1f MB)\n",
                        static_cast<double>(stats->bytes_before) / 1e6);
         } else {
-          std::fprintf(stderr,
-                       "kg optimize: compacted %d column families: %.1f MB -> %.1f MB in %.2f s\n",
-                       stats->column_families_compacted,
-                       static_cast<double>(stats->bytes_before) / 1e6,
-                       static_cast<double>(stats->bytes_after) / 1e6, seconds);
+          std::fprintf(
+              stderr, "kg optimize: compacted %d column families: %.1f MB -> %.1f MB in %.2f s\n",
+              stats->column_families_compacted, static_cast<double>(stats->bytes_before) / 1e6,
+              static_cast<double>(stats->bytes_after) / 1e6, seconds);
         }
       }
     }

@@ -92,7 +92,8 @@ TEST_F(CliTest, ReingestIsIdempotentAndChangedDocumentsReplace) {
 
 TEST_F(CliTest, ImportedStoreCompactsOnceAndAnswersTheSame) {
   // The fixture's three bad rows are reported by line and the good ones loaded.
-  auto imported = Kg("import " + ShellQuote(testing::SourcePath("tests/fixtures/import/edges.tsv")));
+  auto imported =
+      Kg("import " + ShellQuote(testing::SourcePath("tests/fixtures/import/edges.tsv")));
   ASSERT_EQ(imported.exit_code, 3) << imported.err;
   EXPECT_NE(imported.err.find("edges.tsv:8: not an ISO 8601 date"), std::string::npos)
       << imported.err;
