@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
             Die(edges_path + ":" + std::to_string(item.line) + ": " + item.error);
           const kg::ingest::TableRow& row = batch->rows[item.row];
           rows.push_back(kg::BulkWriter::Row{&row.doc, &row.event, true, row.doc_key,
-                                             row.source_hash, row.target_hash});
+                                             row.source_hash, row.target_hash, row.relation_hash});
         }
         size_t failed = 0;
         Check(writer->AppendEvents(rows, &failed));

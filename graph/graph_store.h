@@ -223,12 +223,12 @@ class BulkWriter {
   struct Row {
     const DocumentMeta* meta = nullptr;
     const Event* event = nullptr;
-    // Optional (when `hashed`): DocKeyFor(meta->id), Hash64(event->source.name)
-    // and Hash64(event->target.name) (graph/ids.h), computed by the caller,
-    // e.g. on the thread that parsed the row.
+    // Optional (when `hashed`): DocKeyFor(meta->id), Hash64(event->source.name),
+    // Hash64(event->target.name) and Hash64(event->relation) (graph/ids.h),
+    // computed by the caller, e.g. on the thread that parsed the row.
     bool hashed = false;
     DocKey doc_key = 0;
-    uint64_t source_hash = 0, target_hash = 0;
+    uint64_t source_hash = 0, target_hash = 0, relation_hash = 0;
   };
   // AppendEvent for each row in order; faster than one call per row (the
   // lookups of later rows are started early). On failure returns the error

@@ -52,9 +52,10 @@ struct TableRow {
   DocumentMeta doc;  // id, date, source (GDELT: SOURCEURL); no title or text.
   Event event;       // No mentions: table rows carry no text.
   // Set by TableBatchReader only (on its thread): DocKeyFor(doc.id),
-  // Hash64 of the source and target names, for BulkWriter::Row.
+  // Hash64 of the source and target names and of the relation, for
+  // BulkWriter::Row.
   DocKey doc_key = 0;
-  uint64_t source_hash = 0, target_hash = 0;
+  uint64_t source_hash = 0, target_hash = 0, relation_hash = 0;
 };
 
 enum class RowOutcome {

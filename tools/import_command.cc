@@ -104,7 +104,8 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
         } else {
           const ingest::TableRow& row = batch->rows[item.row];
           batch_rows.push_back(BulkWriter::Row{&row.doc, &row.event, true, row.doc_key,
-                                               row.source_hash, row.target_hash});
+                                               row.source_hash, row.target_hash,
+                                               row.relation_hash});
           row_items.push_back(&item);
         }
       }

@@ -437,7 +437,8 @@ TEST(BulkLoadTest, AppendEventsInBatchesMatchesBatchPath) {
         const bool hashed = rows.size() % 2 == 1;
         rows.push_back(BulkWriter::Row{&d.meta, &ev, hashed, hashed ? DocKeyFor(d.meta.id) : 0,
                                        hashed ? Hash64(ev.source.name) : 0,
-                                       hashed ? Hash64(ev.target.name) : 0});
+                                       hashed ? Hash64(ev.target.name) : 0,
+                                       hashed ? Hash64(ev.relation) : 0});
       }
     }
     for (size_t b0 = 0; b0 < rows.size(); b0 += 37) {
