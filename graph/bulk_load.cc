@@ -321,15 +321,24 @@ void BucketSort(std::vector<T>* recs, const Digit& digit, const Less& less) {
 class Run {
  public:
   void Add(std::string_view key, std::string_view value) {
-    refs_.push_back(
-        Ref{arena_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+    const size_t off = arena_.size();
     arena_.append(key);
     arena_.append(value);
+    AddRef(off, key.size(), value.size());
+  }
+  // Add for a key that write_key appends to the given string, and no value.
+  template <typename WriteKey>
+  void AddKey(const WriteKey& write_key) {
+    const size_t off = arena_.size();
+    write_key(&arena_);
+    AddRef(off, arena_.size() - off, 0);
   }
   size_t size() const { return refs_.size(); }
+  // By key bytes: the first eight as an integer, the rest only on a tie.
   void Sort() {
     const char* base = arena_.data();
     std::sort(refs_.begin(), refs_.end(), [base](const Ref& a, const Ref& b) {
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
       return std::string_view(base + a.off, a.klen) < std::string_view(base + b.off, b.klen);
     });
   }
@@ -344,9 +353,17 @@ class Run {
 
  private:
   struct Ref {
+    uint64_t prefix;  // First eight key bytes, big-endian, zero-padded.
     size_t off;
     uint32_t klen, vlen;
   };
+  void AddRef(size_t off, size_t klen, size_t vlen) {
+    unsigned char first[8] = {};
+    std::memcpy(first, arena_.data() + off, std::min<size_t>(klen, 8));
+    uint64_t prefix = 0;
+    for (unsigned char c : first) prefix = prefix << 8 | c;
+    refs_.push_back(Ref{prefix, off, static_cast<uint32_t>(klen), static_cast<uint32_t>(vlen)});
+  }
   std::string arena_;
   std::vector<Ref> refs_;
 };
@@ -1782,17 +1799,32 @@ class RocksBulkWriter final : public BulkWriter {
     }
     // Actors by id, merged with their stored records; their names.
     Run names;
+    std::string scratch;
     {
       SstSink sink(sst_options_[kActors].get(), PathFor(kActors, 0), false);
+      std::string value;
       for (uint32_t i : actor_order_) {
         const ActorSlot& a = actors_[i];
+        char key[codec::kDocKeySize];
+        codec::EncodeActorKeyTo(a.id, key);
+        if (store_empty_ && a.rich == 0) {
+          // The common case, without building a record: a name and maybe a code.
+          value.clear();
+          codec::AppendActorRecord(&value, a.id, NameOf(a), code_names_[a.code],
+                                   ActorType::kUnknown, {});
+          KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), value));
+          scratch.clear();
+          AppendNormalizedName(&scratch, NameOf(a));
+          names.AddKey([&](std::string* key_out) { codec::AppendNameKey(key_out, scratch, a.id); });
+          continue;
+        }
         ActorRecord out_rec = RecordOf(a);
         if (!store_empty_) {
-          std::string value;
-          auto s = t_.db->Get(rocksdb::ReadOptions(), t_.actors, codec::ActorKey(a.id), &value);
+          std::string stored;
+          auto s = t_.db->Get(rocksdb::ReadOptions(), t_.actors, codec::ActorKey(a.id), &stored);
           if (s.ok()) {
             const ActorRecord rec = std::move(out_rec);
-            KG_ASSIGN_OR_RETURN(out_rec, codec::DecodeActorRecord(value));
+            KG_ASSIGN_OR_RETURN(out_rec, codec::DecodeActorRecord(stored));
             if (!rec.code.empty()) out_rec.code = rec.code;
             if (rec.type != ActorType::kUnknown) out_rec.type = rec.type;
             for (const auto& alias : rec.aliases) {
@@ -1806,7 +1838,8 @@ class RocksBulkWriter final : public BulkWriter {
             return FromRocks(s, "reading actor");
           }
         }
-        KG_RETURN_IF_ERROR(sink.Add(codec::ActorKey(a.id), codec::EncodeActorRecord(out_rec)));
+        KG_RETURN_IF_ERROR(
+            sink.Add(std::string_view(key, sizeof key), codec::EncodeActorRecord(out_rec)));
         names.Add(codec::NameKey(NormalizeName(out_rec.name), a.id), "");
         for (const auto& alias : out_rec.aliases)
           names.Add(codec::NameKey(NormalizeName(alias), a.id), "");

@@ -22,28 +22,31 @@ bool IsAscii(std::string_view s) {
 uint64_t Hash64(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 
 std::string NormalizeName(std::string_view name) {
+  std::string out;
+  AppendNormalizedName(&out, name);
+  return out;
+}
+
+void AppendNormalizedName(std::string* dst, std::string_view name) {
   std::string folded;
-  if (IsAscii(name)) {
-    folded.reserve(name.size());
-    for (char c : name) folded.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
-  } else {
+  if (!IsAscii(name)) {
     icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<int32_t>(name.size())))
         .foldCase()
         .toUTF8String(folded);
+    name = folded;
   }
-  std::string out;
-  out.reserve(folded.size());
+  dst->reserve(dst->size() + name.size());
+  const size_t start = dst->size();
   bool pending_space = false;
-  for (char c : folded) {
+  for (char c : name) {
     if (IsAsciiSpace(c)) {
-      pending_space = !out.empty();
+      pending_space = dst->size() > start;
       continue;
     }
-    if (pending_space) out.push_back(' ');
+    if (pending_space) dst->push_back(' ');
     pending_space = false;
-    out.push_back(c);
+    dst->push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
   }
-  return out;
 }
 
 // Distinct seeds per kind keep actor, relation and document ids independent.

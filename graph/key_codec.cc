@@ -233,9 +233,15 @@ std::string EdgePrefix(const std::vector<uint64_t>& leading_ids) {
 std::string ActorKey(ActorId id) { return DocKeyBytes(id); }
 
 std::string NameKey(std::string_view normalized_alias, ActorId id) {
-  std::string key = NamePrefix(normalized_alias);
-  PutFixed64BE(&key, id);
+  std::string key;
+  AppendNameKey(&key, normalized_alias, id);
   return key;
+}
+
+void AppendNameKey(std::string* dst, std::string_view normalized_alias, ActorId id) {
+  dst->append(normalized_alias);
+  dst->push_back('\0');
+  PutFixed64BE(dst, id);
 }
 
 std::string NamePrefix(std::string_view normalized_alias) {
@@ -432,15 +438,9 @@ Result<DocRecord> DecodeDocRecord(std::string_view bytes) {
 }
 
 std::string EncodeActorRecord(const ActorRecord& a) {
-  ValueWriter w;
-  w.U8(kActorValueTag);
-  w.Fixed64(a.id);
-  w.Str(a.name);
-  w.Str(a.code);
-  w.U8(static_cast<uint8_t>(a.type));
-  w.Varint(a.aliases.size());
-  for (const auto& alias : a.aliases) w.Str(alias);
-  return w.Take();
+  std::string out;
+  AppendActorRecord(&out, a.id, a.name, a.code, a.type, a.aliases);
+  return out;
 }
 
 Result<ActorRecord> DecodeActorRecord(std::string_view bytes) {
@@ -621,6 +621,8 @@ void Store64BE(char* p, uint64_t v) {
 
 void EncodeDocKeyTo(DocKey doc, char out[kDocKeySize]) { Store64BE(out, doc); }
 
+void EncodeActorKeyTo(ActorId id, char out[kDocKeySize]) { Store64BE(out, id); }
+
 void EncodeEventKeyTo(const EventKey& key, char out[kEventKeySize]) {
   Store64BE(out, key.doc);
   Store32BE(out + 8, key.ordinal);
@@ -781,6 +783,17 @@ void AppendDocRecord(std::string* dst, std::string_view id, std::string_view tit
   PutFixed64BE(dst, content_hash);
   AppendVarint(dst, sentences);
   AppendVarint(dst, event_count);
+}
+
+void AppendActorRecord(std::string* dst, ActorId id, std::string_view name, std::string_view code,
+                       ActorType type, std::span<const std::string> aliases) {
+  dst->push_back(static_cast<char>(kActorValueTag));
+  PutFixed64BE(dst, id);
+  AppendStr(dst, name);
+  AppendStr(dst, code);
+  dst->push_back(static_cast<char>(static_cast<uint8_t>(type)));
+  AppendVarint(dst, aliases.size());
+  for (const auto& alias : aliases) AppendStr(dst, alias);
 }
 
 }  // namespace kg::codec

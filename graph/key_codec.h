@@ -159,11 +159,18 @@ inline constexpr size_t kPairCountKeySize = 1 + 8 + 8 + 8;
 inline constexpr size_t kDocKeySize = 8;
 // Same bytes as DocKeyBytes(doc).
 void EncodeDocKeyTo(DocKey doc, char out[kDocKeySize]);
+// Same bytes as ActorKey(id).
+void EncodeActorKeyTo(ActorId id, char out[kDocKeySize]);
 // Same bytes as EventKeyBytes(key).
 void EncodeEventKeyTo(const EventKey& key, char out[kEventKeySize]);
 // Same bytes as EdgeKey(order, entry) for an entry with these key fields.
 void EncodeEdgeKeyTo(EdgeOrder order, ActorId source, RelationId relation, ActorId target,
                      Date date, const EventKey& event, char out[kEdgeKeySize]);
+// Appends the bytes of NameKey(normalized_alias, id).
+void AppendNameKey(std::string* dst, std::string_view normalized_alias, ActorId id);
+// Appends the bytes of EncodeActorRecord for a record with these fields.
+void AppendActorRecord(std::string* dst, ActorId id, std::string_view name, std::string_view code,
+                       ActorType type, std::span<const std::string> aliases);
 // Same bytes as PairCountKey(relation, source, target).
 void EncodePairCountKeyTo(RelationId relation, ActorId source, ActorId target,
                           char out[kPairCountKeySize]);

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "graph/date.h"
+#include "graph/ids.h"
 
 namespace kg::codec {
 namespace {
@@ -155,6 +156,29 @@ TEST(KeyCodecTest, NameKeysGroupByAliasWithoutPrefixCollisions) {
   auto id = DecodeNameKey(NameKey("united states", 12345));
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(*id, 12345u);
+}
+
+TEST(KeyCodecTest, AppendingEncodersGiveTheSameBytesAfterWhatIsThere) {
+  const ActorRecord a{7, "Russia", "RUS", ActorType::kCountry, {"Russian Federation"}};
+  std::string out = "xyz";
+  AppendActorRecord(&out, a.id, a.name, a.code, a.type, a.aliases);
+  EXPECT_EQ(out, "xyz" + EncodeActorRecord(a));
+  out = "xyz";
+  AppendNameKey(&out, "united states", 12345);
+  EXPECT_EQ(out, "xyz" + NameKey("united states", 12345));
+  char key[kDocKeySize];
+  EncodeActorKeyTo(0x0102030405060708ull, key);
+  EXPECT_EQ(std::string(key, sizeof key), ActorKey(0x0102030405060708ull));
+}
+
+TEST(IdsTest, NormalizeNameFoldsCaseCollapsesSpacesAndAppends) {
+  EXPECT_EQ(NormalizeName("  John\t KERRY \n"), "john kerry");
+  EXPECT_EQ(NormalizeName("\xC3\x89MILE Zola"), "\xC3\xA9mile zola");  // É folds to é.
+  EXPECT_EQ(NormalizeName(""), "");
+  std::string out = "prefix:";
+  AppendNormalizedName(&out, "  Bashar  AL-Assad ");
+  EXPECT_EQ(out, "prefix:bashar al-assad");
+  EXPECT_EQ(ActorIdFor("Bashar al-Assad"), ActorIdFor(" bashar  AL-ASSAD"));
 }
 
 TEST(KeyCodecTest, CountersAndPairCountKeys) {
