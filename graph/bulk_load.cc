@@ -1370,6 +1370,14 @@ class RocksBulkWriter final : public BulkWriter {
     }
   }
 
+  void ReleaseDocs() {
+    std::vector<DocSlot>().swap(docs_);
+    std::vector<DocExtra>().swap(doc_extras_);
+    std::string().swap(doc_strings_);
+    std::vector<uint32_t>().swap(doc_rank_);
+    std::vector<uint32_t>().swap(doc_order_);
+  }
+
   size_t LeadCount(Order order) const {
     switch (order) {
       case Order::kEvents:
@@ -1466,6 +1474,9 @@ class RocksBulkWriter final : public BulkWriter {
         if (k == 1) {
           queue.WaitFor(groups[0]);
           ToEdgeRecs();
+          // The documents are written and no later round or replaced
+          // document reads them: their memory goes to the edge orders.
+          if (single_round && store_empty_) ReleaseDocs();
         }
         // Two lists: order k + 2 reuses order k's (relation first reads the
         // source-first list, which its tasks only read too).
