@@ -10,12 +10,15 @@
 #   REPEAT=5 ... : each size imported 5 times (a row per run), then the
 #   median and best edges/s per size (a shared VM's speed drifts by 10-15 %
 #   between runs minutes apart, so one run says little).
+#   COMPACT=1 ... : after each import also times `kg optimize --compact`
+#   (bulk files are written uncompressed) and reports the compressed size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 SIZES=${SIZES:-"1000000 10000000"}
 SEED=${SEED:-42}
 REPEAT=${REPEAT:-1}
+COMPACT=${COMPACT:-}
 WORK=${WORK:-$(mktemp -d /tmp/kg-import-bench.XXXXXX)}
 mkdir -p "$WORK"
 KG=$BUILD/kg
@@ -23,7 +26,7 @@ GEN=$BUILD/kg_gen_edges
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 [ -x "$KG" ] && [ -x "$GEN" ] || { echo "build $KG and $GEN first" >&2; exit 1; }
 echo "# $(date -u +%FT%TZ) $(nproc) cpus: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); work dir $WORK"
-printf '| edges | file MB | import s | edges/s | CPU s | peak RSS MB | store MB | load before |\n|---|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
+printf '| edges | file MB | import s | edges/s | CPU s | peak RSS MB | store MB | load before | compact s | compacted MB |\n|---|---|---|---|---|---|---|---|---|---|\n' > "$WORK/table.md"
 declare -A RATE RSS RATES
 for n in $SIZES; do
   data=$WORK/e$n.tsv
@@ -40,8 +43,15 @@ for n in $SIZES; do
     rate=$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.0f", n/w}')
     mb=$(awk -v b="$(stat -L -c %s "$data")" 'BEGIN{printf "%.0f", b/1e6}')
     store=$(du -sm "$WORK/db$n" | cut -f1)
+    compact_s=-; compacted=-
+    if [ -n "$COMPACT" ]; then
+      start=$(date +%s.%N)
+      "$KG" --db "$WORK/db$n" optimize --compact
+      compact_s=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}')
+      compacted=$(du -sm "$WORK/db$n" | cut -f1)
+    fi
     RATE[$n]=$rate; RSS[$n]=$rss; RATES[$n]="${RATES[$n]:-} $rate"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$mb" "$wall" "$rate" "$cpu" "$rss" "$store" "$load" >> "$WORK/table.md"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$mb" "$wall" "$rate" "$cpu" "$rss" "$store" "$load" "$compact_s" "$compacted" >> "$WORK/table.md"
   done
 done
 cat "$WORK/table.md"
