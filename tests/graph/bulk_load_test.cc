@@ -251,6 +251,47 @@ TEST(BulkLoadTest, NonEmptyStoreReplacesChangedDocumentsLikePutDocument) {
   EXPECT_EQ(Diff(DumpStore(dir.Sub("bulk")), DumpStore(dir.Sub("batch"))), "");
 }
 
+// The loader compares strings inline (no hash in front when it checks that
+// an event's text is its name): texts of every length up to 20 bytes that
+// differ from the name in a single byte must be stored as given.
+TEST(BulkLoadTest, TextsDifferingFromTheNameInOneByteAreKept) {
+  TempDir dir;
+  auto store = kg::testing::OpenTestStore(dir.Sub("s"));
+  std::vector<std::string> texts;
+  {
+    auto writer = store->NewBulkWriter(BulkLoadOptions());
+    ASSERT_TRUE(writer.ok());
+    DocumentMeta meta;
+    meta.id = "d1";
+    Event ev;
+    ev.target = {"t", "t", ""};
+    ev.relation = "r";
+    for (size_t n = 1; n <= 20; ++n) {
+      const std::string name(n, 'a');
+      for (size_t i = 0; i <= n; ++i) {  // i == n: text and name equal.
+        std::string text = name;
+        if (i < n) text[i] = 'b';
+        ev.source = {text, name, ""};
+        ASSERT_TRUE((*writer)->AppendEvent(meta, ev).ok());
+        texts.push_back(text);
+      }
+    }
+    auto stats = (*writer)->Finish();
+    ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+    EXPECT_EQ(stats->actors, 21u);  // 20 names and the target.
+  }
+  size_t n = 0;
+  ASSERT_TRUE(store->NewReader()
+                  ->ScanDocumentEvents("d1",
+                                       [&](const StoredEvent& e) {
+                                         EXPECT_EQ(e.event.source.text, texts[n]) << n;
+                                         ++n;
+                                         return true;
+                                       })
+                  .ok());
+  EXPECT_EQ(n, texts.size());
+}
+
 TEST(BulkLoadTest, AppendEventGroupsRowsByDocumentAndDate) {
   TempDir dir;
   auto store = kg::testing::OpenTestStore(dir.Sub("s"));
