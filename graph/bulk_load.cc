@@ -476,6 +476,14 @@ struct ActorRich {
 constexpr rocksdb::CompressionType kBulkCompression = rocksdb::kNoCompression;
 constexpr size_t kBulkBlockSize = 16 * 1024;
 
+// Files, bytes and entries written by one piece of work (merged into the
+// stats by the writer's thread).
+struct Written {
+  std::vector<std::string> files[kNumColumns];
+  uint64_t bytes = 0;
+  uint64_t entries = 0;
+};
+
 // An SST file opened on first use, so empty outputs leave no file.
 class SstSink {
  public:
@@ -492,15 +500,16 @@ class SstSink {
     KG_RETURN_IF_ERROR(Open());
     return FromRocks(writer_->Delete(AsSlice(key)), "writing " + path_);
   }
-  // Adds the file to *files when anything was written.
-  Status Finish(std::vector<std::string>* files, uint64_t* bytes) {
+  // Adds the file to out's files of `column` when anything was written.
+  Status Finish(Written* out, size_t column) {
     if (!open_) return Status::Ok();
     rocksdb::ExternalSstFileInfo info;
     KG_RETURN_IF_ERROR(FromRocks(writer_->Finish(&info), "finishing " + path_));
     writer_.reset();
     open_ = false;
-    files->push_back(path_);
-    *bytes += info.file_size;
+    out->files[column].push_back(path_);
+    out->bytes += info.file_size;
+    out->entries += info.num_entries;
     return Status::Ok();
   }
 
@@ -520,13 +529,6 @@ class SstSink {
   bool merge_;
   bool open_ = false;
   std::unique_ptr<rocksdb::SstFileWriter> writer_;
-};
-
-// Files and bytes written by one piece of work (merged into the stats by
-// the writer's thread).
-struct Written {
-  std::vector<std::string> files[kNumColumns];
-  uint64_t bytes = 0;
 };
 
 // Runs tasks on `threads` threads: `threads - 1` helpers, and the caller's
@@ -1524,6 +1526,7 @@ class RocksBulkWriter final : public BulkWriter {
         stats_.sst_files += w.files[c].size();
       }
       stats_.sst_bytes += w.bytes;
+      stats_.sst_entries += w.entries;
     }
     std::vector<Record>().swap(events_);
     std::vector<StoredValue>().swap(stored_);
@@ -1589,7 +1592,7 @@ class RocksBulkWriter final : public BulkWriter {
     if (docs.first < docs.second) {
       SstSink doc_sink(sst_options_[kDocs].get(), PathFor(kDocs, part), false);
       KG_RETURN_IF_ERROR(WriteDocs(docs.first, docs.second, &doc_sink));
-      KG_RETURN_IF_ERROR(doc_sink.Finish(&out->files[kDocs], &out->bytes));
+      KG_RETURN_IF_ERROR(doc_sink.Finish(out, kDocs));
     }
     SstSink sink(sst_options_[kEvents].get(), PathFor(kEvents, part), false);
     char key[codec::kEventKeySize];
@@ -1637,7 +1640,7 @@ class RocksBulkWriter final : public BulkWriter {
       }
       KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), bytes));
     }
-    return sink.Finish(&out->files[kEvents], &out->bytes);
+    return sink.Finish(out, kEvents);
   }
 
   Status WriteEdges(Order order, const std::vector<Item>& items, size_t part, Written* out,
@@ -1723,8 +1726,8 @@ class RocksBulkWriter final : public BulkWriter {
     }
     KG_RETURN_IF_ERROR(end_run());
     KG_RETURN_IF_ERROR(end_lead());
-    KG_RETURN_IF_ERROR(sink.Finish(&out->files[column], &out->bytes));
-    return counts.Finish(&out->files[kCounts], &out->bytes);
+    KG_RETURN_IF_ERROR(sink.Finish(out, column));
+    return counts.Finish(out, kCounts);
   }
 
   // The topology of a fresh store loaded in one round: actors and relations
@@ -1770,7 +1773,7 @@ class RocksBulkWriter final : public BulkWriter {
       KG_RETURN_IF_ERROR(sink.Delete(codec::TopologyChunkKey(i)));
     }
     KG_RETURN_IF_ERROR(sink.Add(codec::TopologyMetaKey(), codec::EncodeTopologyMeta(meta)));
-    return sink.Finish(&out->files[kTopology], &out->bytes);
+    return sink.Finish(out, kTopology);
   }
 
   // ---------------------------------------------------------- load files
@@ -1804,7 +1807,7 @@ class RocksBulkWriter final : public BulkWriter {
     if (with_docs) {
       SstSink sink(sst_options_[kDocs].get(), PathFor(kDocs, 0), false);
       KG_RETURN_IF_ERROR(WriteDocs(0, doc_order_.size(), &sink));
-      KG_RETURN_IF_ERROR(sink.Finish(&out->files[kDocs], &out->bytes));
+      KG_RETURN_IF_ERROR(sink.Finish(out, kDocs));
     }
     // Actors by id, merged with their stored records; their names.
     Run names;
@@ -1853,7 +1856,7 @@ class RocksBulkWriter final : public BulkWriter {
         for (const auto& alias : out_rec.aliases)
           names.Add(codec::NameKey(NormalizeName(alias), a.id), "");
       }
-      KG_RETURN_IF_ERROR(sink.Finish(&out->files[kActors], &out->bytes));
+      KG_RETURN_IF_ERROR(sink.Finish(out, kActors));
     }
     {
       names.Sort();
@@ -1866,14 +1869,14 @@ class RocksBulkWriter final : public BulkWriter {
         last.assign(key);
         return sink.Add(key, value);
       }));
-      KG_RETURN_IF_ERROR(sink.Finish(&out->files[kNames], &out->bytes));
+      KG_RETURN_IF_ERROR(sink.Finish(out, kNames));
     }
     {
       SstSink sink(sst_options_[kRelations].get(), PathFor(kRelations, 0), false);
       for (const auto& [id, name] : relation_normalized_) {
         KG_RETURN_IF_ERROR(sink.Add(codec::RelationKey(id), name));
       }
-      KG_RETURN_IF_ERROR(sink.Finish(&out->files[kRelations], &out->bytes));
+      KG_RETURN_IF_ERROR(sink.Finish(out, kRelations));
     }
     {
       // Totals in their own file: it must not overlap the partitions' pair
@@ -1890,7 +1893,7 @@ class RocksBulkWriter final : public BulkWriter {
         KG_RETURN_IF_ERROR(
             totals.Add(codec::StatKey(codec::kGenerationStat), codec::EncodeCounter(1)));
       }
-      KG_RETURN_IF_ERROR(totals.Finish(&out->files[kCounts], &out->bytes));
+      KG_RETURN_IF_ERROR(totals.Finish(out, kCounts));
     }
     return Status::Ok();
   }

@@ -183,6 +183,7 @@ struct BulkLoadStats {
   uint64_t chunks = 0;               // Rounds of at most chunk_events events.
   uint64_t sst_files = 0;
   uint64_t sst_bytes = 0;
+  uint64_t sst_entries = 0;       // Key-value entries in those files.
   double sort_write_seconds = 0;  // Sorting and writing the rounds' SST files.
   double ingest_seconds = 0;      // IngestExternalFiles.
   bool topology_written = false;  // The store's topology is current after the load.

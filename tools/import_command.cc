@@ -147,19 +147,19 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!global.quiet) {
-      std::fprintf(
-          stderr,
-          "kg import: %llu edges from %.1f MB in %.2f s (%.0f edges/s): %llu documents "
-          "new, %llu replaced; %llu actors; %llu SST files (%.1f MB, uncompressed until kg "
-          "optimize --compact) in %llu chunks; "
-          "waited %.2f s for sorting+writing, ingest %.2f s\n",
-          static_cast<unsigned long long>(rows), bytes / 1e6, secs, secs > 0 ? rows / secs : 0.0,
-          static_cast<unsigned long long>(stats->documents_added),
-          static_cast<unsigned long long>(stats->documents_replaced),
-          static_cast<unsigned long long>(stats->actors),
-          static_cast<unsigned long long>(stats->sst_files), stats->sst_bytes / 1e6,
-          static_cast<unsigned long long>(stats->chunks), stats->sort_write_seconds,
-          stats->ingest_seconds);
+      std::fprintf(stderr,
+                   "kg import: %llu edges from %.1f MB in %.2f s (%.0f edges/s): %llu documents "
+                   "new, %llu replaced; %llu actors; %llu SST files (%.1f M entries, %.1f MB, "
+                   "uncompressed until kg optimize --compact) in %llu chunks; "
+                   "waited %.2f s for sorting+writing, ingest %.2f s\n",
+                   static_cast<unsigned long long>(rows), bytes / 1e6, secs,
+                   secs > 0 ? rows / secs : 0.0,
+                   static_cast<unsigned long long>(stats->documents_added),
+                   static_cast<unsigned long long>(stats->documents_replaced),
+                   static_cast<unsigned long long>(stats->actors),
+                   static_cast<unsigned long long>(stats->sst_files), stats->sst_entries / 1e6,
+                   stats->sst_bytes / 1e6, static_cast<unsigned long long>(stats->chunks),
+                   stats->sort_write_seconds, stats->ingest_seconds);
       if (skipped > 0) {
         std::fprintf(stderr, "kg import: %llu rows skipped (one-sided events without two actors)\n",
                      static_cast<unsigned long long>(skipped));
