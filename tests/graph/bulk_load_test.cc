@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/merge_operator.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -24,7 +25,11 @@ using kg::testing::TempDir;
 // Column family -> key -> value of a closed store, counters merged.
 using Dump = std::map<std::string, std::map<std::string, std::string>>;
 
-Dump DumpStore(const std::string& path) {
+// Visits every entry of every column family of a closed store, opened
+// read-only through raw RocksDB with counters merged.
+void ForEachEntry(const std::string& path,
+                  const std::function<void(const std::string& cf, const rocksdb::Slice& key,
+                                           const rocksdb::Slice& value)>& visit) {
   std::vector<std::string> names;
   EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
@@ -37,19 +42,24 @@ Dump DumpStore(const std::string& path) {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, cfs, &handles, &raw);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-  Dump dump;
-  if (!s.ok()) return dump;
+  ASSERT_TRUE(s.ok()) << s.ToString();
   for (size_t i = 0; i < handles.size(); ++i) {
-    // The batch path never writes a topology; the tests below compare the
-    // one a bulk load writes with a rebuild.
-    if (names[i] == codec::kTopologyCf) continue;
-    auto& cf = dump[names[i]];
     std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[i]));
-    for (it->SeekToFirst(); it->Valid(); it->Next())
-      cf[it->key().ToString()] = it->value().ToString();
+    for (it->SeekToFirst(); it->Valid(); it->Next()) visit(names[i], it->key(), it->value());
     EXPECT_TRUE(it->status().ok());
   }
+  for (auto* h : handles) EXPECT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+  delete raw;
+}
+
+Dump DumpStore(const std::string& path) {
+  Dump dump;
+  ForEachEntry(path,
+               [&](const std::string& cf, const rocksdb::Slice& key, const rocksdb::Slice& value) {
+                 // The batch path never writes a topology; the tests below compare the
+                 // one a bulk load writes with a rebuild.
+                 if (cf != codec::kTopologyCf) dump[cf][key.ToString()] = value.ToString();
+               });
   // The generation counts writes (one per document on the batch path, one
   // per load on the bulk path), not content; it only has to have grown.
   auto& counts = dump[std::string(codec::kCountsCf)];
@@ -58,35 +68,16 @@ Dump DumpStore(const std::string& path) {
     EXPECT_GT(*codec::DecodeCounter(counts[generation]), 0);
     counts.erase(generation);
   }
-  for (auto* h : handles) EXPECT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-  delete raw;
   return dump;
 }
 
 // Entries of every column family but the default one (the store's format
 // version), topology included.
 size_t CountEntries(const std::string& path) {
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const auto& name : names) {
-    rocksdb::ColumnFamilyOptions o;
-    if (name == codec::kCountsCf)
-      o.merge_operator = std::make_shared<kg::testing::CounterAddOperator>();
-    cfs.emplace_back(name, o);
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  EXPECT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, cfs, &handles, &raw).ok());
   size_t n = 0;
-  for (size_t i = 0; i < handles.size(); ++i) {
-    if (names[i] != rocksdb::kDefaultColumnFamilyName) {
-      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[i]));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
-    }
-    EXPECT_TRUE(raw->DestroyColumnFamilyHandle(handles[i]).ok());
-  }
-  delete raw;
+  ForEachEntry(path, [&](const std::string& cf, const rocksdb::Slice&, const rocksdb::Slice&) {
+    if (cf != rocksdb::kDefaultColumnFamilyName) ++n;
+  });
   return n;
 }
 
