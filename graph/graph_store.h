@@ -286,7 +286,7 @@ class GraphStore {
   // Rewrites the files of every column family holding uncompressed data
   // into the bottom level with the store's compression (LZ4), merging
   // counter operands and dropping deleted entries. Bulk loads leave their
-  // files uncompressed (about 1.9x larger; graph/README.md); column families
+  // files uncompressed (about 1.8x larger; graph/README.md); column families
   // whose files are all compressed already are skipped, so a second call is
   // cheap. Reads and writes may continue meanwhile.
   virtual Result<CompactStats> Compact() = 0;
