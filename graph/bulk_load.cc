@@ -470,9 +470,10 @@ struct ActorRich {
 
 // Compression of the bulk SST files. LZ4 costs ~30% more CPU per entry
 // written (measured on SstFileWriter alone) and the load's time is mostly
-// SST writing, so they are written uncompressed: ~1.9x larger on disk until
-// a compaction rewrites them with the store's LZ4 (graph/README.md has the
-// trade-off). Larger blocks mean fewer index entries and block finishes.
+// SST writing, so they are written uncompressed: ~1.8x larger on disk until
+// GraphStore::Compact (kg optimize --compact) rewrites them with the store's
+// LZ4 (graph/README.md has the trade-off). Larger blocks mean fewer index
+// entries and block finishes.
 constexpr rocksdb::CompressionType kBulkCompression = rocksdb::kNoCompression;
 constexpr size_t kBulkBlockSize = 16 * 1024;
 
