@@ -150,9 +150,7 @@ int main(int argc, char** argv) {
         for (const auto& item : batch->items) {
           if (item.file_error || item.outcome != kg::ingest::RowOutcome::kRow)
             Die(edges_path + ":" + std::to_string(item.line) + ": " + item.error);
-          const kg::ingest::TableRow& row = batch->rows[item.row];
-          rows.push_back(kg::BulkWriter::Row{&row.doc, &row.event, true, row.doc_key,
-                                             row.source_hash, row.target_hash, row.relation_hash});
+          rows.push_back(kg::ingest::BulkRowOf(batch->rows[item.row]));
         }
         size_t failed = 0;
         Check(writer->AppendEvents(rows, &failed));

@@ -315,52 +315,42 @@ void BucketSort(std::vector<T>* recs, const Digit& digit, const Less& less) {
   *recs = std::move(out);
 }
 
-// Key/value entries of one small column family (names), sorted by key bytes.
-class Run {
+// Keys of one small column family without values (names), sorted by their
+// bytes.
+class KeyRun {
  public:
-  void Add(std::string_view key, std::string_view value) {
-    const size_t off = arena_.size();
-    arena_.append(key);
-    arena_.append(value);
-    AddRef(off, key.size(), value.size());
-  }
-  // Add for a key that write_key appends to the given string, and no value.
+  // Adds the key write_key appends to the string it is given.
   template <typename WriteKey>
-  void AddKey(const WriteKey& write_key) {
+  void Add(const WriteKey& write_key) {
     const size_t off = arena_.size();
     write_key(&arena_);
-    AddRef(off, arena_.size() - off, 0);
+    const size_t len = arena_.size() - off;
+    unsigned char first[8] = {};
+    std::memcpy(first, arena_.data() + off, std::min<size_t>(len, 8));
+    uint64_t prefix = 0;
+    for (unsigned char c : first) prefix = prefix << 8 | c;
+    refs_.push_back(Ref{prefix, off, len});
   }
-  size_t size() const { return refs_.size(); }
   // By key bytes: the first eight as an integer, the rest only on a tie.
   void Sort() {
-    const char* base = arena_.data();
-    std::sort(refs_.begin(), refs_.end(), [base](const Ref& a, const Ref& b) {
+    std::sort(refs_.begin(), refs_.end(), [this](const Ref& a, const Ref& b) {
       if (a.prefix != b.prefix) return a.prefix < b.prefix;
-      return std::string_view(base + a.off, a.klen) < std::string_view(base + b.off, b.klen);
+      return KeyOf(a) < KeyOf(b);
     });
   }
   template <typename Fn>
   Status ForEach(Fn&& fn) const {
-    for (const Ref& r : refs_) {
-      KG_RETURN_IF_ERROR(fn(std::string_view(arena_.data() + r.off, r.klen),
-                            std::string_view(arena_.data() + r.off + r.klen, r.vlen)));
-    }
+    for (const Ref& r : refs_) KG_RETURN_IF_ERROR(fn(KeyOf(r)));
     return Status::Ok();
   }
 
  private:
   struct Ref {
     uint64_t prefix;  // First eight key bytes, big-endian, zero-padded.
-    size_t off;
-    uint32_t klen, vlen;
+    size_t off, len;
   };
-  void AddRef(size_t off, size_t klen, size_t vlen) {
-    unsigned char first[8] = {};
-    std::memcpy(first, arena_.data() + off, std::min<size_t>(klen, 8));
-    uint64_t prefix = 0;
-    for (unsigned char c : first) prefix = prefix << 8 | c;
-    refs_.push_back(Ref{prefix, off, static_cast<uint32_t>(klen), static_cast<uint32_t>(vlen)});
+  std::string_view KeyOf(const Ref& r) const {
+    return std::string_view(arena_.data() + r.off, r.len);
   }
   std::string arena_;
   std::vector<Ref> refs_;
@@ -1186,6 +1176,27 @@ class RocksBulkWriter final : public BulkWriter {
     return rec;
   }
 
+  // The load's record of an actor merged into its stored one, if any
+  // (PutDocument's MergeActor).
+  Result<ActorRecord> MergedRecordOf(const ActorSlot& a) const {
+    ActorRecord rec = RecordOf(a);
+    if (store_empty_) return rec;
+    std::string stored;
+    auto s = t_.db->Get(rocksdb::ReadOptions(), t_.actors, codec::ActorKey(a.id), &stored);
+    if (s.IsNotFound()) return rec;
+    if (!s.ok()) return FromRocks(s, "reading actor");
+    KG_ASSIGN_OR_RETURN(ActorRecord out, codec::DecodeActorRecord(stored));
+    if (!rec.code.empty()) out.code = rec.code;
+    if (rec.type != ActorType::kUnknown) out.type = rec.type;
+    for (const auto& alias : rec.aliases) {
+      if (NormalizeName(alias) == NormalizeName(out.name)) continue;
+      if (std::find(out.aliases.begin(), out.aliases.end(), alias) == out.aliases.end()) {
+        out.aliases.push_back(alias);
+      }
+    }
+    return out;
+  }
+
   // relations_ slot of a relation as given.
   uint32_t RelationSlot(const std::string& relation, uint64_t h) {
     uint32_t v = relation_names_.Find(relation, h);
@@ -1811,64 +1822,47 @@ class RocksBulkWriter final : public BulkWriter {
       KG_RETURN_IF_ERROR(sink.Finish(out, kDocs));
     }
     // Actors by id, merged with their stored records; their names.
-    Run names;
-    std::string scratch;
+    KeyRun names;
+    std::string normalized;
+    auto add_name = [&](std::string_view alias, ActorId id) {
+      normalized.clear();
+      AppendNormalizedName(&normalized, alias);
+      names.Add([&](std::string* key) { codec::AppendNameKey(key, normalized, id); });
+    };
     {
       SstSink sink(sst_options_[kActors].get(), PathFor(kActors, 0), false);
       std::string value;
+      ActorRecord merged;
       for (uint32_t i : actor_order_) {
         const ActorSlot& a = actors_[i];
+        // Most actors have a name and maybe a code: no record is built.
+        std::string_view name = NameOf(a), code = code_names_[a.code];
+        ActorType type = ActorType::kUnknown;
+        std::span<const std::string> aliases;
+        if (a.rich != 0 || !store_empty_) {
+          KG_ASSIGN_OR_RETURN(merged, MergedRecordOf(a));
+          name = merged.name, code = merged.code, type = merged.type, aliases = merged.aliases;
+        }
         char key[codec::kDocKeySize];
         codec::EncodeActorKeyTo(a.id, key);
-        if (store_empty_ && a.rich == 0) {
-          // The common case, without building a record: a name and maybe a code.
-          value.clear();
-          codec::AppendActorRecord(&value, a.id, NameOf(a), code_names_[a.code],
-                                   ActorType::kUnknown, {});
-          KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), value));
-          scratch.clear();
-          AppendNormalizedName(&scratch, NameOf(a));
-          names.AddKey([&](std::string* key_out) { codec::AppendNameKey(key_out, scratch, a.id); });
-          continue;
-        }
-        ActorRecord out_rec = RecordOf(a);
-        if (!store_empty_) {
-          std::string stored;
-          auto s = t_.db->Get(rocksdb::ReadOptions(), t_.actors, codec::ActorKey(a.id), &stored);
-          if (s.ok()) {
-            const ActorRecord rec = std::move(out_rec);
-            KG_ASSIGN_OR_RETURN(out_rec, codec::DecodeActorRecord(stored));
-            if (!rec.code.empty()) out_rec.code = rec.code;
-            if (rec.type != ActorType::kUnknown) out_rec.type = rec.type;
-            for (const auto& alias : rec.aliases) {
-              if (NormalizeName(alias) == NormalizeName(out_rec.name)) continue;
-              if (std::find(out_rec.aliases.begin(), out_rec.aliases.end(), alias) ==
-                  out_rec.aliases.end()) {
-                out_rec.aliases.push_back(alias);
-              }
-            }
-          } else if (!s.IsNotFound()) {
-            return FromRocks(s, "reading actor");
-          }
-        }
-        KG_RETURN_IF_ERROR(
-            sink.Add(std::string_view(key, sizeof key), codec::EncodeActorRecord(out_rec)));
-        names.Add(codec::NameKey(NormalizeName(out_rec.name), a.id), "");
-        for (const auto& alias : out_rec.aliases)
-          names.Add(codec::NameKey(NormalizeName(alias), a.id), "");
+        value.clear();
+        codec::AppendActorRecord(&value, a.id, name, code, type, aliases);
+        KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), value));
+        add_name(name, a.id);
+        for (const auto& alias : aliases) add_name(alias, a.id);
       }
       KG_RETURN_IF_ERROR(sink.Finish(out, kActors));
     }
     {
       names.Sort();
       SstSink sink(sst_options_[kNames].get(), PathFor(kNames, 0), false);
-      std::string last;
+      std::string_view last;
       bool first = true;
-      KG_RETURN_IF_ERROR(names.ForEach([&](std::string_view key, std::string_view value) -> Status {
+      KG_RETURN_IF_ERROR(names.ForEach([&](std::string_view key) -> Status {
         if (!first && key == last) return Status::Ok();  // Same alias, same actor.
         first = false;
-        last.assign(key);
-        return sink.Add(key, value);
+        last = key;
+        return sink.Add(key, "");
       }));
       KG_RETURN_IF_ERROR(sink.Finish(out, kNames));
     }

@@ -509,8 +509,8 @@ static_assert(std::endian::native == std::endian::little,
               "topology arrays are stored as little-endian memory images");
 
 template <typename T>
-void AppendArray(std::string* out, const std::vector<T>& values) {
-  out->append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+std::string_view BytesOf(std::span<const T> values) {
+  return std::string_view(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
 
 template <typename T>
@@ -520,15 +520,6 @@ bool ReadArray(std::string_view* in, uint64_t count, std::vector<T>* values) {
   std::memcpy(values->data(), in->data(), count * sizeof(T));
   in->remove_prefix(count * sizeof(T));
   return true;
-}
-
-}  // namespace
-
-namespace {
-
-template <typename T>
-std::string_view BytesOf(std::span<const T> values) {
-  return std::string_view(reinterpret_cast<const char*>(values.data()), values.size_bytes());
 }
 
 }  // namespace

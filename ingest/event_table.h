@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "graph/graph_store.h"
 #include "graph/status.h"
 #include "graph/types.h"
 
@@ -57,6 +58,13 @@ struct TableRow {
   DocKey doc_key = 0;
   uint64_t source_hash = 0, target_hash = 0, relation_hash = 0;
 };
+
+// A row from TableBatchReader as BulkWriter::AppendEvents takes it, with its
+// hashes; valid while the row is.
+inline BulkWriter::Row BulkRowOf(const TableRow& row) {
+  return BulkWriter::Row{&row.doc,        &row.event,       true, row.doc_key, row.source_hash,
+                         row.target_hash, row.relation_hash};
+}
 
 enum class RowOutcome {
   kRow,       // *row holds the next good row.

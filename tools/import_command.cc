@@ -102,10 +102,7 @@ void RegisterImportCommand(CLI::App& app, GlobalOptions& global, int* exit_code)
                          item.error.c_str());
           }
         } else {
-          const ingest::TableRow& row = batch->rows[item.row];
-          batch_rows.push_back(BulkWriter::Row{&row.doc, &row.event, true, row.doc_key,
-                                               row.source_hash, row.target_hash,
-                                               row.relation_hash});
+          batch_rows.push_back(ingest::BulkRowOf(batch->rows[item.row]));
           row_items.push_back(&item);
         }
       }
