@@ -1596,7 +1596,8 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   // Events of a partition: already in key order (document rank, then
-  // ordinal); values rebuilt from the records' slots.
+  // ordinal; partitions never split a document), written as one run per
+  // document; values rebuilt from the records' slots.
   // `docs`: the ranks of the documents whose records this partition also
   // writes (empty: none).
   Status WriteEvents(const uint32_t* records, size_t count, size_t part,
@@ -1607,8 +1608,17 @@ class RocksBulkWriter final : public BulkWriter {
       KG_RETURN_IF_ERROR(doc_sink.Finish(out, kDocs));
     }
     SstSink sink(sst_options_[kEvents].get(), PathFor(kEvents, part), false);
+    // One run per document: its events of this round, under the first one's key.
     char key[codec::kEventKeySize];
     std::vector<char> value;
+    std::string run;
+    uint32_t run_doc = 0, run_count = 0;
+    auto end_run = [&]() -> Status {
+      if (run_count == 0) return Status::Ok();
+      codec::FinishEventRun(&run, run_count);
+      run_count = 0;
+      return sink.Add(std::string_view(key, sizeof key), run);
+    };
     // Records, then the table entries they point to, then the strings those
     // point to: each fetched a few records before it is read.
     for (size_t i = 0; i < count; ++i) {
@@ -1623,7 +1633,12 @@ class RocksBulkWriter final : public BulkWriter {
         __builtin_prefetch(doc_strings_.data() + docs_[events_[records[i + 8]].event.doc].id_off);
       }
       const EventRec& r = events_[records[i]].event;
-      codec::EncodeEventKeyTo(EventKey{docs_[r.doc].key, r.ordinal}, key);
+      if (run_count == 0 || r.doc != run_doc) {
+        KG_RETURN_IF_ERROR(end_run());
+        run_doc = r.doc;
+        codec::EncodeEventKeyTo(EventKey{docs_[r.doc].key, r.ordinal}, key);
+        codec::StartEventRun(&run);
+      }
       std::string_view bytes;
       if (r.attrs_stored & kStored) {
         const auto found = std::lower_bound(
@@ -1650,8 +1665,10 @@ class RocksBulkWriter final : public BulkWriter {
         e.attributed_to = a.attributed_to ? &*a.attributed_to : nullptr;
         bytes = codec::EncodeStoredEventTo(e, &value);
       }
-      KG_RETURN_IF_ERROR(sink.Add(std::string_view(key, sizeof key), bytes));
+      codec::AppendRunEvent(&run, bytes);
+      ++run_count;
     }
+    KG_RETURN_IF_ERROR(end_run());
     return sink.Finish(out, kEvents);
   }
 
@@ -1906,21 +1923,25 @@ class RocksBulkWriter final : public BulkWriter {
       rocksdb::ReadOptions ro;
       ro.iterate_upper_bound = &upper_slice;
       std::unique_ptr<rocksdb::Iterator> it(t_.db->NewIterator(ro, t_.events));
+      const std::string minus = codec::EncodeCounter(-1);
       for (it->Seek(prefix); it->Valid(); it->Next()) {
-        KG_ASSIGN_OR_RETURN(StoredEvent s, codec::DecodeStoredEvent(it->value().ToStringView()));
-        KG_ASSIGN_OR_RETURN(s.key, codec::DecodeEventKey(it->key().ToStringView()));
-        const EdgeEntry e = IndexEntryOf(s);
-        batch.Delete(t_.edges_out, codec::EdgeKey(codec::EdgeOrder::kOut, e));
-        batch.Delete(t_.edges_in, codec::EdgeKey(codec::EdgeOrder::kIn, e));
-        batch.Delete(t_.edges_rel, codec::EdgeKey(codec::EdgeOrder::kRel, e));
+        auto remove = [&](StoredEvent&& s) {
+          const EdgeEntry e = IndexEntryOf(s);
+          batch.Delete(t_.edges_out, codec::EdgeKey(codec::EdgeOrder::kOut, e));
+          batch.Delete(t_.edges_in, codec::EdgeKey(codec::EdgeOrder::kIn, e));
+          batch.Delete(t_.edges_rel, codec::EdgeKey(codec::EdgeOrder::kRel, e));
+          if (!s.event.negated) {
+            batch.Merge(t_.counts, codec::PairCountKey(e.relation, e.source, e.target), minus);
+            batch.Merge(t_.counts, codec::DegreeKey(true, e.source), minus);
+            batch.Merge(t_.counts, codec::DegreeKey(false, e.target), minus);
+          }
+          ++removed;
+          return true;
+        };
+        KG_RETURN_IF_ERROR(
+            codec::DecodeEventRun(it->key().ToStringView(), it->value().ToStringView(), remove)
+                .status());
         batch.Delete(t_.events, it->key());
-        if (!s.event.negated) {
-          const std::string minus = codec::EncodeCounter(-1);
-          batch.Merge(t_.counts, codec::PairCountKey(e.relation, e.source, e.target), minus);
-          batch.Merge(t_.counts, codec::DegreeKey(true, e.source), minus);
-          batch.Merge(t_.counts, codec::DegreeKey(false, e.target), minus);
-        }
-        ++removed;
       }
       KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading old events"));
     }

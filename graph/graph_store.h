@@ -192,8 +192,10 @@ struct BulkLoadStats {
 // Writes many documents as sorted SST files that are ingested into the store
 // in one atomic IngestExternalFiles call across all column families (nothing
 // is visible before Finish). The resulting store is identical, column family
-// by column family, to one written with GraphStore::PutDocument; only the
-// write path differs. Used by `kg import` and `kg ingest --bulk`.
+// by column family, to one written with GraphStore::PutDocument, except that
+// a document whose events arrive in several rounds keeps them in one event
+// run per round (codec::DecodeEventRun); every read is the same. Used by
+// `kg import` and `kg ingest --bulk`.
 //
 // Documents already in the store are replaced (their old events are removed
 // in one WriteBatch committed just before the ingest; a crash between the two
@@ -243,6 +245,14 @@ class BulkWriter {
   virtual Result<BulkLoadStats> Finish() = 0;
 };
 
+// What GraphStore::UpgradeFormat did.
+struct FormatUpgrade {
+  int from_version = 0;
+  int to_version = 0;
+  uint64_t events = 0;  // Events moved into runs.
+  uint64_t runs = 0;    // Runs written.
+};
+
 // What GraphStore::Compact did.
 struct CompactStats {
   uint64_t bytes_before = 0;  // Live SST bytes of all column families.
@@ -255,6 +265,14 @@ class GraphStore {
   // Opens or creates the store at options.path. Fails with kIncompatible for
   // a store of another format version, kIoError when locked or unwritable.
   static Result<std::unique_ptr<GraphStore>> Open(const StoreOptions& options);
+
+  // Converts the existing store at options.path from an older format version
+  // to the current one in place (version 2 -> 3: one events entry per event
+  // becomes one run per document). Resumable: each document is converted in
+  // one atomic batch and the version is written last, so an interrupted
+  // upgrade is finished by calling again. A store already current is left
+  // as it is. Fails with kIncompatible for versions it cannot convert.
+  static Result<FormatUpgrade> UpgradeFormat(const StoreOptions& options);
 
   GraphStore(const GraphStore&) = delete;
   GraphStore& operator=(const GraphStore&) = delete;

@@ -88,6 +88,12 @@ class ValueReader {
     pos_ += n;
     return true;
   }
+  bool Skip(uint64_t n) {
+    if (in_.size() - pos_ < n) return Fail();
+    pos_ += n;
+    return true;
+  }
+  size_t Position() const { return pos_; }
   bool AtEnd() const { return pos_ == in_.size(); }
   bool failed() const { return failed_; }
 
@@ -118,6 +124,7 @@ bool ReadActorRef(ValueReader* r, ActorRef* a) {
 // Value format tag bytes, so a value of the wrong family is caught early.
 constexpr uint8_t kEdgeValueTag = 0xE1;
 constexpr uint8_t kEventValueTag = 0xE2;
+constexpr uint8_t kEventRunTag = 0xE3;
 constexpr uint8_t kDocValueTag = 0xD1;
 constexpr uint8_t kActorValueTag = 0xA1;
 
@@ -785,6 +792,89 @@ void AppendActorRecord(std::string* dst, ActorId id, std::string_view name, std:
   dst->push_back(static_cast<char>(static_cast<uint8_t>(type)));
   AppendVarint(dst, aliases.size());
   for (const auto& alias : aliases) AppendStr(dst, alias);
+}
+
+// --- Event runs ---
+namespace {
+constexpr size_t kRunHeaderSize = 1 + 4;  // Tag, event count.
+
+// The run's events after the header, each as (index, bytes), until visit
+// returns false (then false).
+Result<bool> ForEachRunEvent(std::string_view run,
+                             const std::function<bool(uint32_t, std::string_view)>& visit) {
+  if (run.size() < kRunHeaderSize || static_cast<uint8_t>(run[0]) != kEventRunTag) {
+    return Truncated("event run");
+  }
+  const uint32_t count = DecodeFixed32BE(run.data() + 1);
+  ValueReader r(run);
+  (void)r.Skip(kRunHeaderSize);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint64_t n = 0;
+    if (!r.Varint(&n)) return Truncated("event run");
+    const size_t start = r.Position();
+    if (!r.Skip(n)) return Truncated("event run");
+    if (!visit(i, run.substr(start, n))) return false;
+  }
+  if (!r.AtEnd()) return Truncated("event run");
+  return true;
+}
+}  // namespace
+
+bool IsEventRun(std::string_view value) {
+  return !value.empty() && static_cast<uint8_t>(value[0]) == kEventRunTag;
+}
+
+void StartEventRun(std::string* dst) {
+  dst->assign(1, static_cast<char>(kEventRunTag));
+  dst->append(4, '\0');
+}
+
+void AppendRunEvent(std::string* dst, std::string_view event_bytes) { AppendStr(dst, event_bytes); }
+
+void FinishEventRun(std::string* dst, uint32_t count) { Store32BE(dst->data() + 1, count); }
+
+std::string EncodeEventRun(std::span<const std::string> events) {
+  std::string run;
+  StartEventRun(&run);
+  for (const std::string& e : events) AppendRunEvent(&run, e);
+  FinishEventRun(&run, static_cast<uint32_t>(events.size()));
+  return run;
+}
+
+Result<bool> DecodeEventRun(std::string_view key, std::string_view run,
+                            const std::function<bool(StoredEvent&&)>& visit) {
+  KG_ASSIGN_OR_RETURN(const EventKey first, DecodeEventKey(key));
+  Status failed;
+  KG_ASSIGN_OR_RETURN(const bool more,
+                      ForEachRunEvent(run, [&](uint32_t i, std::string_view bytes) {
+                        Result<StoredEvent> event = DecodeStoredEvent(bytes);
+                        if (!event.ok()) {
+                          failed = event.status();
+                          return false;
+                        }
+                        event->key = EventKey{first.doc, first.ordinal + i};
+                        return visit(std::move(*event));
+                      }));
+  KG_RETURN_IF_ERROR(failed);
+  return more;
+}
+
+Result<std::optional<StoredEvent>> DecodeRunEvent(std::string_view key, std::string_view run,
+                                                  uint32_t ordinal) {
+  KG_ASSIGN_OR_RETURN(const EventKey first, DecodeEventKey(key));
+  if (ordinal < first.ordinal) return std::optional<StoredEvent>();
+  std::string_view found;
+  bool has = false;
+  KG_RETURN_IF_ERROR(ForEachRunEvent(run, [&](uint32_t i, std::string_view bytes) {
+                       if (first.ordinal + i != ordinal) return true;
+                       found = bytes;
+                       has = true;
+                       return false;
+                     }).status());
+  if (!has) return std::optional<StoredEvent>();
+  KG_ASSIGN_OR_RETURN(StoredEvent event, DecodeStoredEvent(found));
+  event.key = EventKey{first.doc, ordinal};
+  return std::optional<StoredEvent>(std::move(event));
 }
 
 }  // namespace kg::codec

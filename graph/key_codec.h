@@ -6,7 +6,7 @@
 // byte order equals numeric order; dates are sign-flipped int32):
 //   default    "format_version"                      -> decimal string
 //   docs       doc(8)                                -> DocumentMeta + event count
-//   events     doc(8) ordinal(4)                     -> StoredEvent
+//   events     doc(8) first-ordinal(4)               -> run of StoredEvents
 //   edges_out  source(8) relation(8) target(8) date(4) doc(8) ordinal(4) -> EdgeValue
 //   edges_in   target(8) relation(8) source(8) date(4) doc(8) ordinal(4) -> EdgeValue
 //   edges_rel  relation(8) source(8) target(8) date(4) doc(8) ordinal(4) -> EdgeValue
@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,7 +41,7 @@
 namespace kg::codec {
 
 // Bumped whenever any layout below changes incompatibly.
-inline constexpr int kFormatVersion = 2;
+inline constexpr int kFormatVersion = 3;
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 
 inline constexpr std::string_view kDocsCf = "docs";
@@ -113,6 +114,31 @@ Status PeekEdgeNegated(std::string_view bytes, bool* negated);
 
 std::string EncodeStoredEvent(const StoredEvent& event);
 Result<StoredEvent> DecodeStoredEvent(std::string_view bytes);
+
+// Event runs, the values of the events column family: consecutive events of
+// one document stored under the key of the first, EventKeyBytes({doc, first
+// ordinal}). Bytes: a tag, the event count (fixed 4 bytes), then each event's
+// EncodeStoredEvent bytes after their varint length. PutDocument writes one
+// run per document and a bulk load one per document and round, so almost
+// every document is one entry (a key per event made entries the bulk load's
+// main cost).
+// Builds a run in *dst (cleared): start, add each event's bytes, finish.
+void StartEventRun(std::string* dst);
+void AppendRunEvent(std::string* dst, std::string_view event_bytes);
+void FinishEventRun(std::string* dst, uint32_t count);
+// True when `value` is an event run (format version 3) rather than one
+// event's bytes (version 2; GraphStore::UpgradeFormat converts them).
+bool IsEventRun(std::string_view value);
+// The run of these events' EncodeStoredEvent bytes.
+std::string EncodeEventRun(std::span<const std::string> events);
+// Decodes every event of the run stored under `key`, with its key, and
+// passes it to visit until that returns false; the result is false then.
+Result<bool> DecodeEventRun(std::string_view key, std::string_view run,
+                            const std::function<bool(StoredEvent&&)>& visit);
+// The event with `ordinal` of the run stored under `key` (decoding only that
+// one); nullopt when the run does not hold it.
+Result<std::optional<StoredEvent>> DecodeRunEvent(std::string_view key, std::string_view run,
+                                                  uint32_t ordinal);
 
 struct DocRecord {
   DocumentMeta meta;

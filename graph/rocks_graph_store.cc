@@ -223,35 +223,32 @@ class RocksGraphReader final : public GraphReader {
   }
 
   Status ScanEvents(const std::function<bool(const StoredEvent&)>& visit) const override {
-    return ScanPrefix(kEvents, "",
-                      [&](std::string_view key, std::string_view value) -> Result<bool> {
-                        KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
-                        KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
-                        ev.key = ek;
-                        return visit(ev);
-                      });
+    return ScanPrefix(kEvents, "", [&](std::string_view key, std::string_view run) {
+      return codec::DecodeEventRun(key, run, [&](StoredEvent&& ev) { return visit(ev); });
+    });
   }
 
   Result<std::optional<StoredEvent>> GetEvent(const EventKey& key) const override {
-    std::string value;
-    auto s = h_->db->Get(ReadOpts(), h_->cfs[kEvents], codec::EventKeyBytes(key), &value);
-    if (s.IsNotFound()) return std::optional<StoredEvent>();
-    KG_RETURN_IF_ERROR(FromRocks(s, "reading event"));
-    KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
-    ev.key = key;
-    return std::optional<StoredEvent>(std::move(ev));
+    // The run holding the event is the last one starting at or before it.
+    IterLease lease(this, kEvents);
+    rocksdb::Iterator* it = lease.get();
+    it->SeekForPrev(codec::EventKeyBytes(key));
+    if (!it->Valid()) {
+      KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading event"));
+      return std::optional<StoredEvent>();
+    }
+    KG_ASSIGN_OR_RETURN(const EventKey first, codec::DecodeEventKey(it->key().ToStringView()));
+    if (first.doc != key.doc) return std::optional<StoredEvent>();
+    return codec::DecodeRunEvent(it->key().ToStringView(), it->value().ToStringView(), key.ordinal);
   }
 
   Status ScanDocumentEvents(std::string_view doc_id,
                             const std::function<bool(const StoredEvent&)>& visit) const override {
     const DocKey doc = DocKeyFor(doc_id);
-    return ScanPrefix(kEvents, codec::DocKeyBytes(doc),
-                      [&](std::string_view key, std::string_view value) -> Result<bool> {
-                        KG_ASSIGN_OR_RETURN(EventKey ek, codec::DecodeEventKey(key));
-                        KG_ASSIGN_OR_RETURN(StoredEvent ev, codec::DecodeStoredEvent(value));
-                        ev.key = ek;
-                        return visit(ev);
-                      });
+    return ScanPrefix(
+        kEvents, codec::DocKeyBytes(doc), [&](std::string_view key, std::string_view run) {
+          return codec::DecodeEventRun(key, run, [&](StoredEvent&& ev) { return visit(ev); });
+        });
   }
 
   Result<std::optional<ActorRecord>> GetActor(ActorId id) const override {
@@ -551,6 +548,8 @@ class RocksGraphStore final : public GraphStore {
 
     uint32_t ordinal = 0;
     std::set<RelationId> relations_written;
+    std::vector<std::string> run;
+    run.reserve(events.size());
     for (const Event& ev : events) {
       if (ev.source.name.empty() || ev.target.name.empty() || ev.relation.empty()) {
         return Status::InvalidArgument("event without source, target or relation in document '" +
@@ -569,8 +568,11 @@ class RocksGraphStore final : public GraphStore {
                   NormalizeName(ev.relation));
       }
       WriteEventIndexes(stored, &batch, +1);
-      batch.Put(h_->cfs[kEvents], codec::EventKeyBytes(stored.key),
-                codec::EncodeStoredEvent(stored));
+      run.push_back(codec::EncodeStoredEvent(stored));
+    }
+    if (!run.empty()) {
+      batch.Put(h_->cfs[kEvents], codec::EventKeyBytes(EventKey{doc, 0}),
+                codec::EncodeEventRun(run));
     }
     outcome.events_written = events.size();
     AddCounter(&batch, codec::StatKey(codec::kGenerationStat), 1);
@@ -819,11 +821,14 @@ class RocksGraphStore final : public GraphStore {
     std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[kEvents]));
     size_t removed = 0;
     for (it->Seek(prefix); it->Valid(); it->Next()) {
-      KG_ASSIGN_OR_RETURN(StoredEvent stored, codec::DecodeStoredEvent(it->value().ToStringView()));
-      KG_ASSIGN_OR_RETURN(stored.key, codec::DecodeEventKey(it->key().ToStringView()));
-      WriteEventIndexes(stored, batch, -1);
+      KG_RETURN_IF_ERROR(codec::DecodeEventRun(it->key().ToStringView(), it->value().ToStringView(),
+                                               [&](StoredEvent&& stored) {
+                                                 WriteEventIndexes(stored, batch, -1);
+                                                 ++removed;
+                                                 return true;
+                                               })
+                             .status());
       batch->Delete(h_->cfs[kEvents], it->key());
-      ++removed;
     }
     KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading old events"));
     return removed;
@@ -981,6 +986,21 @@ Result<bool> IsInterruptedCreation(const std::string& path,
   return empty;
 }
 
+// The older format version GraphStore::UpgradeFormat converts.
+constexpr int kUpgradableVersion = 2;
+
+// The store's format version string `value` is the current one, or the
+// error naming what to do about it.
+Status CheckVersionValue(const std::string& value, const std::string& path) {
+  if (value == std::to_string(codec::kFormatVersion)) return Status::Ok();
+  const std::string remedy = value == std::to_string(kUpgradableVersion)
+                                 ? "kg optimize --upgrade converts it in place"
+                                 : "re-ingest into a new store";
+  return Status::Incompatible("store '" + path + "' has format version " + value +
+                              " but this kg reads version " +
+                              std::to_string(codec::kFormatVersion) + "; " + remedy);
+}
+
 Status CheckFormatVersion(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs,
                           bool fresh, const std::string& path) {
   rocksdb::ColumnFamilyHandle* cf = cfs[kDefault];
@@ -995,12 +1015,57 @@ Status CheckFormatVersion(rocksdb::DB* db, const std::vector<rocksdb::ColumnFami
                      "writing format version");
   }
   KG_RETURN_IF_ERROR(FromRocks(s, "reading format version"));
-  if (value != std::to_string(codec::kFormatVersion)) {
-    return Status::Incompatible(
-        "store '" + path + "' has format version " + value + " but this kg reads version " +
-        std::to_string(codec::kFormatVersion) + "; re-ingest into a new store");
+  return CheckVersionValue(value, path);
+}
+
+// Version 2 -> 3: every event had its own events entry (key doc, ordinal ->
+// StoredEvent); each document's consecutive ordinals become one run under
+// the first one's key. One batch per few thousand documents, never splitting
+// a document, so an interrupted upgrade leaves whole documents converted and
+// a rerun skips them (their values are runs already).
+Status ConvertEventsToRuns(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
+                           FormatUpgrade* out) {
+  constexpr size_t kBatchBytes = 4u << 20;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), events));
+  rocksdb::WriteBatch batch;
+  std::string run, first_key;
+  EventKey last{};
+  uint32_t count = 0;
+  auto end_run = [&] {
+    if (count == 0) return;
+    codec::FinishEventRun(&run, count);
+    batch.Put(events, first_key, run);
+    ++out->runs;
+    count = 0;
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = it->key().ToStringView(), value = it->value().ToStringView();
+    if (codec::IsEventRun(value)) continue;  // Converted by an earlier, interrupted run.
+    KG_ASSIGN_OR_RETURN(const EventKey ek, codec::DecodeEventKey(key));
+    KG_RETURN_IF_ERROR(codec::DecodeStoredEvent(value).status().WithContext(
+        "upgrading document key " + std::to_string(ek.doc) + " event #" +
+        std::to_string(ek.ordinal)));
+    if (count > 0 && (ek.doc != last.doc || ek.ordinal != last.ordinal + 1)) {
+      end_run();
+      // Batches end between documents only.
+      if (ek.doc != last.doc && batch.GetDataSize() >= kBatchBytes) {
+        KG_RETURN_IF_ERROR(FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "upgrading"));
+        batch.Clear();
+      }
+    }
+    if (count == 0) {
+      first_key.assign(key);
+      codec::StartEventRun(&run);
+    }
+    batch.Delete(events, key);
+    codec::AppendRunEvent(&run, value);
+    ++count;
+    ++out->events;
+    last = ek;
   }
-  return Status::Ok();
+  KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading events to upgrade"));
+  end_run();
+  return FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "upgrading");
 }
 
 // True when every entry of `dir` is a file RocksDB writes while creating a
@@ -1058,7 +1123,11 @@ std::string_view EdgeIndexName(EdgeIndex index) {
   return "?";
 }
 
-Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options) {
+namespace {
+
+// Opens the RocksDB database of a store (creating it when allowed) without
+// looking at its format version.
+Result<std::shared_ptr<DbHandles>> OpenHandles(const StoreOptions& options, bool* created) {
   if (options.path.empty()) return Status::InvalidArgument("store path is empty");
   std::error_code ec;
   const fs::path path(options.path);
@@ -1128,19 +1197,61 @@ Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options
   KG_RETURN_IF_ERROR(FromRocks(s, "opening store '" + options.path + "'"));
   handles->db.reset(raw);
   if (handles->cfs.size() != kNumCfs) return Status::Internal("column family count mismatch");
+  *created = !exists;
+  return handles;
+}
 
+}  // namespace
+
+Result<std::unique_ptr<GraphStore>> GraphStore::Open(const StoreOptions& options) {
+  bool created = false;
+  KG_ASSIGN_OR_RETURN(std::shared_ptr<DbHandles> handles, OpenHandles(options, &created));
+  rocksdb::DB* raw = handles->db.get();
   if (options.read_only) {
     std::string value;
     auto vs =
         raw->Get(rocksdb::ReadOptions(), handles->cfs[kDefault], codec::kFormatVersionKey, &value);
-    if (!vs.ok() || value != std::to_string(codec::kFormatVersion)) {
-      return Status::Incompatible("store '" + options.path + "' has format version '" + value +
-                                  "', expected " + std::to_string(codec::kFormatVersion));
+    if (!vs.ok() && !vs.IsNotFound()) return FromRocks(vs, "reading format version");
+    if (vs.IsNotFound()) {
+      return Status::Incompatible("'" + options.path +
+                                  "' is a RocksDB database but not a kg store");
     }
+    KG_RETURN_IF_ERROR(CheckVersionValue(value, options.path));
   } else {
-    KG_RETURN_IF_ERROR(CheckFormatVersion(raw, handles->cfs, !exists, options.path));
+    KG_RETURN_IF_ERROR(CheckFormatVersion(raw, handles->cfs, created, options.path));
   }
   return std::unique_ptr<GraphStore>(new RocksGraphStore(options, std::move(handles)));
+}
+
+Result<FormatUpgrade> GraphStore::UpgradeFormat(const StoreOptions& options) {
+  if (options.read_only) return Status::InvalidArgument("upgrading needs write access");
+  StoreOptions existing = options;
+  existing.create_if_missing = false;
+  bool created = false;
+  KG_ASSIGN_OR_RETURN(std::shared_ptr<DbHandles> handles, OpenHandles(existing, &created));
+  rocksdb::DB* db = handles->db.get();
+  std::string value;
+  KG_RETURN_IF_ERROR(FromRocks(
+      db->Get(rocksdb::ReadOptions(), handles->cfs[kDefault], codec::kFormatVersionKey, &value),
+      "reading format version of '" + options.path + "'"));
+  FormatUpgrade upgrade;
+  upgrade.to_version = codec::kFormatVersion;
+  if (value == std::to_string(codec::kFormatVersion)) {
+    upgrade.from_version = codec::kFormatVersion;
+    return upgrade;
+  }
+  if (value != std::to_string(kUpgradableVersion)) {
+    return Status::Incompatible("store '" + options.path + "' has format version " + value +
+                                ", which this kg cannot convert; re-ingest into a new store");
+  }
+  upgrade.from_version = kUpgradableVersion;
+  KG_RETURN_IF_ERROR(ConvertEventsToRuns(db, handles->cfs[kEvents], &upgrade));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  KG_RETURN_IF_ERROR(FromRocks(db->Put(sync, handles->cfs[kDefault], codec::kFormatVersionKey,
+                                       std::to_string(codec::kFormatVersion)),
+                               "writing format version"));
+  return upgrade;
 }
 
 }  // namespace kg

@@ -90,6 +90,7 @@ void RegisterCheckCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
 
 void RegisterOptimizeCommand(CLI::App& app, GlobalOptions& global, int* exit_code) {
   auto compact = std::make_shared<bool>(false);
+  auto upgrade = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "optimize",
       "Rebuild the stored topology that paths, neighbourhoods and counts read, when writes made "
@@ -98,10 +99,33 @@ void RegisterOptimizeCommand(CLI::App& app, GlobalOptions& global, int* exit_cod
   cmd->add_flag("--compact", *compact,
                 "Rewrite uncompressed column families with LZ4 (about half the disk space after "
                 "a bulk load; takes roughly as long as the load)");
-  cmd->callback([&global, exit_code, compact]() {
+  cmd->add_flag("--upgrade", *upgrade,
+                "First convert a store written by an older kg (format version 2) to the current "
+                "format in place; interrupted, it is finished by running it again");
+  cmd->callback([&global, exit_code, compact, upgrade]() {
     StoreOptions options;
     options.path = global.db_path;
     options.create_if_missing = false;
+    if (*upgrade) {
+      const auto start = std::chrono::steady_clock::now();
+      Result<FormatUpgrade> done = GraphStore::UpgradeFormat(options);
+      if (!done.ok()) {
+        PrintError("optimize", done.status().message());
+        *exit_code = kExitFailure;
+        return;
+      }
+      if (!global.quiet && done->from_version == done->to_version) {
+        std::fprintf(stderr, "kg optimize: format version %d is current\n", done->to_version);
+      } else if (!global.quiet) {
+        std::fprintf(
+            stderr,
+            "kg optimize: upgraded format version %d -> %d: %llu events into %llu runs "
+            "in %.2f s\n",
+            done->from_version, done->to_version, static_cast<unsigned long long>(done->events),
+            static_cast<unsigned long long>(done->runs),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      }
+    }
     auto store = GraphStore::Open(options);
     Status s = store.ok() ? RefreshTopologyOf(**store, "optimize", global.quiet) : store.status();
     if (s.ok() && *compact) {

@@ -133,6 +133,68 @@ TEST(KeyCodecTest, StoredEventRoundTrip) {
   }
 }
 
+TEST(KeyCodecTest, EventRunRoundTripAndLookup) {
+  std::vector<StoredEvent> events(3);
+  std::vector<std::string> encoded;
+  for (size_t i = 0; i < events.size(); ++i) {
+    events[i].key = EventKey{42, static_cast<uint32_t>(5 + i)};  // A run starting at #5.
+    events[i].doc_id = "doc-42";
+    events[i].date = 17078;
+    events[i].event.source = {"Kerry", "John Kerry", "USAGOV"};
+    events[i].event.relation = i == 1 ? "accuse" : "criticize";
+    events[i].event.target = {"Russia", "Russia", "RUS"};
+    events[i].event.mentions = {{static_cast<uint32_t>(i), 0, 10, "quote"}};
+    encoded.push_back(EncodeStoredEvent(events[i]));
+  }
+  const std::string key = EventKeyBytes(events[0].key);
+  const std::string run = EncodeEventRun(encoded);
+
+  std::vector<StoredEvent> back;
+  auto all = DecodeEventRun(key, run, [&](StoredEvent&& e) {
+    back.push_back(std::move(e));
+    return true;
+  });
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(*all);
+  EXPECT_EQ(back, events);
+  size_t visited = 0;
+  auto stopped = DecodeEventRun(key, run, [&](StoredEvent&&) { return ++visited < 2; });
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_FALSE(*stopped);
+  EXPECT_EQ(visited, 2u);
+
+  for (const StoredEvent& e : events) {
+    auto one = DecodeRunEvent(key, run, e.key.ordinal);
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    ASSERT_TRUE(one->has_value());
+    EXPECT_EQ(**one, e);
+  }
+  for (uint32_t outside : {0u, 4u, 8u, 1000u}) {
+    auto none = DecodeRunEvent(key, run, outside);
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->has_value()) << outside;
+  }
+  // The builder used by the bulk loader gives the same bytes.
+  std::string built = "stale";
+  StartEventRun(&built);
+  for (const std::string& e : encoded) AppendRunEvent(&built, e);
+  FinishEventRun(&built, static_cast<uint32_t>(encoded.size()));
+  EXPECT_EQ(built, run);
+  EXPECT_EQ(EncodeEventRun({}).size(), 5u);
+
+  auto ignore = [](StoredEvent&&) { return true; };
+  for (size_t cut = 0; cut < run.size(); ++cut) {
+    EXPECT_FALSE(DecodeEventRun(key, run.substr(0, cut), ignore).ok()) << cut;
+  }
+  EXPECT_FALSE(DecodeEventRun(key, run + "x", ignore).ok());
+  EXPECT_FALSE(DecodeEventRun(key, EncodeStoredEvent(events[0]), ignore).ok());
+  EXPECT_FALSE(DecodeEventRun("short", run, ignore).ok());
+  std::string wrong_count = run;
+  wrong_count[4] = 9;
+  EXPECT_FALSE(DecodeEventRun(key, wrong_count, ignore).ok());
+  EXPECT_FALSE(DecodeRunEvent(key, run.substr(0, run.size() - 3), 7).ok());
+}
+
 TEST(KeyCodecTest, DocAndActorRecordsRoundTrip) {
   DocRecord d;
   d.meta = {"id-1", "Title", "Reuters", -100, 0xDEADBEEFull, 12};

@@ -12,6 +12,8 @@
 #include <random>
 #include <sstream>
 
+#include "graph/key_codec.h"
+#include "tests/counter_merge_operator.h"
 #include "tests/test_util.h"
 
 extern char** environ;
@@ -254,6 +256,52 @@ std::string DumpStoreAt(const std::string& db) {
   Status s = DumpStore(*(*store)->NewReader(), out);
   EXPECT_TRUE(s.ok()) << s.ToString();
   return out.str();
+}
+
+RawStore::RawStore(const std::string& path) {
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) {
+    rocksdb::ColumnFamilyOptions cf;
+    if (name == codec::kCountsCf) cf.merge_operator = std::make_shared<CounterAddOperator>();
+    descriptors.emplace_back(name, cf);
+  }
+  rocksdb::DB* db = nullptr;
+  auto s = rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles_, &db);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  db_.reset(db);
+  for (size_t i = 0; i < handles_.size(); ++i) cfs_[names[i]] = handles_[i];
+}
+
+RawStore::~RawStore() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+void RawStore::Put(std::string_view cf_name, const std::string& key, const std::string& value) {
+  ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), cf(cf_name), key, value).ok());
+}
+
+void RawStore::Delete(std::string_view cf_name, const std::string& key) {
+  ASSERT_TRUE(db_->Delete(rocksdb::WriteOptions(), cf(cf_name), key).ok());
+}
+
+std::string RawStore::Get(std::string_view cf_name, const std::string& key) {
+  std::string value;
+  EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), cf(cf_name), key, &value).ok());
+  return value;
+}
+
+std::vector<std::pair<std::string, std::string>> RawStore::Entries(std::string_view cf_name) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(cf_name)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    out.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  EXPECT_TRUE(it->status().ok());
+  return out;
 }
 
 int64_t NowMs() {

@@ -1,11 +1,17 @@
 // Helpers of the reliability tests: a synthetic JSON Lines corpus, child
-// processes that can be signalled or killed, and store checks.
+// processes that can be signalled or killed, store checks and raw store
+// access.
 #pragma once
 
+#include <rocksdb/db.h>
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graph/graph_store.h"
@@ -52,6 +58,30 @@ std::string CheckStoreAt(const std::string& db, CheckReport* report = nullptr);
 
 // DumpStore of `db` opened read-only ("" plus a failed expectation on errors).
 std::string DumpStoreAt(const std::string& db);
+
+// Direct access to a store's column families (RocksDB opened without kg),
+// for damaging it on purpose or writing an older format.
+class RawStore {
+ public:
+  explicit RawStore(const std::string& path);
+  ~RawStore();
+  RawStore(const RawStore&) = delete;
+  RawStore& operator=(const RawStore&) = delete;
+
+  rocksdb::ColumnFamilyHandle* cf(std::string_view name) { return cfs_.at(std::string(name)); }
+  rocksdb::DB* db() { return db_.get(); }
+  void Put(std::string_view cf_name, const std::string& key, const std::string& value);
+  void Delete(std::string_view cf_name, const std::string& key);
+  // The value of `key` ("" plus a failed expectation when absent).
+  std::string Get(std::string_view cf_name, const std::string& key);
+  // Every (key, value) of one column family in key order.
+  std::vector<std::pair<std::string, std::string>> Entries(std::string_view cf_name);
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs_;
+};
 
 // Milliseconds since an arbitrary epoch (steady clock).
 int64_t NowMs();

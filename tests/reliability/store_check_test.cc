@@ -4,20 +4,19 @@
 #include "graph/store_check.h"
 
 #include <gtest/gtest.h>
-#include <rocksdb/db.h>
-#include <rocksdb/merge_operator.h>
 
+#include <span>
 #include <sstream>
 
 #include "graph/ids.h"
 #include "graph/key_codec.h"
-#include "tests/counter_merge_operator.h"
 #include "tests/reliability/reliability_util.h"
 #include "tests/test_util.h"
 
 namespace kg {
 namespace {
 
+using kg::testing::RawStore;
 using kg::testing::TempDir;
 
 Event MakeEvent(const std::string& src, const std::string& rel, const std::string& dst,
@@ -43,49 +42,6 @@ DocumentMeta Meta(const std::string& id, uint64_t hash) {
   m.sentences = 3;
   return m;
 }
-
-// Direct access to the store's column families, for damaging it on purpose.
-class RawStore {
- public:
-  explicit RawStore(const std::string& path) {
-    std::vector<std::string> names;
-    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names) {
-      rocksdb::ColumnFamilyOptions cf;
-      if (name == codec::kCountsCf)
-        cf.merge_operator = std::make_shared<kg::testing::CounterAddOperator>();
-      descriptors.emplace_back(name, cf);
-    }
-    rocksdb::DB* db = nullptr;
-    auto s = rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles_, &db);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    db_.reset(db);
-    for (size_t i = 0; i < names.size(); ++i) cfs_[names[i]] = handles_[i];
-  }
-  ~RawStore() {
-    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    db_->Close().PermitUncheckedError();
-  }
-
-  rocksdb::ColumnFamilyHandle* cf(std::string_view name) { return cfs_.at(std::string(name)); }
-  void Put(std::string_view cf_name, const std::string& key, const std::string& value) {
-    ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), cf(cf_name), key, value).ok());
-  }
-  void Delete(std::string_view cf_name, const std::string& key) {
-    ASSERT_TRUE(db_->Delete(rocksdb::WriteOptions(), cf(cf_name), key).ok());
-  }
-  std::string Get(std::string_view cf_name, const std::string& key) {
-    std::string value;
-    EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), cf(cf_name), key, &value).ok());
-    return value;
-  }
-
- private:
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs_;
-};
 
 EdgeEntry EntryOf(const std::string& doc, uint32_t ordinal, const Event& ev) {
   EdgeEntry e;
@@ -251,8 +207,19 @@ TEST_F(StoreCheckTest, DocumentWithoutItsRecordIsIncomplete) {
 
 TEST_F(StoreCheckTest, MissingEventBreaksOrdinalsAndOrphansItsEdges) {
   {
+    // d1's run keeps event #0; its events from #2 on become a run of their own.
     RawStore raw(path_);
-    raw.Delete(codec::kEventsCf, codec::EventKeyBytes(EventKey{DocKeyFor("d1"), 1}));
+    const std::string key = codec::EventKeyBytes(EventKey{DocKeyFor("d1"), 0});
+    std::vector<std::string> events;
+    auto decoded = codec::DecodeEventRun(key, raw.Get(codec::kEventsCf, key), [&](StoredEvent&& e) {
+      events.push_back(codec::EncodeStoredEvent(e));
+      return true;
+    });
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    ASSERT_GE(events.size(), 3u);
+    raw.Put(codec::kEventsCf, key, codec::EncodeEventRun(std::span(events).first(1)));
+    raw.Put(codec::kEventsCf, codec::EventKeyBytes(EventKey{DocKeyFor("d1"), 2}),
+            codec::EncodeEventRun(std::span(events).subspan(2)));
   }
   CheckReport report;
   const std::string problems = Problems(&report);
@@ -286,7 +253,7 @@ TEST_F(StoreCheckTest, MissingActorRelationAndAliasAreNamed) {
 TEST_F(StoreCheckTest, UndecodableValueIsAProblemNotACrash) {
   {
     RawStore raw(path_);
-    raw.Put(codec::kEventsCf, codec::EventKeyBytes(EventKey{DocKeyFor("d2"), 1}), "garbage");
+    raw.Put(codec::kEventsCf, codec::EventKeyBytes(EventKey{DocKeyFor("d2"), 0}), "garbage");
   }
   CheckReport report;
   const std::string problems = Problems(&report);
