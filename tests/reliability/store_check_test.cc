@@ -235,6 +235,28 @@ TEST_F(StoreCheckTest, MissingEventBreaksOrdinalsAndOrphansItsEdges) {
   EXPECT_GE(report.problem_count, 5u);
 }
 
+TEST_F(StoreCheckTest, OverlappingEventRunsAreNamed) {
+  {
+    // A second run of d1 starting at #1 repeats the events the first holds.
+    RawStore raw(path_);
+    const std::string key = codec::EventKeyBytes(EventKey{DocKeyFor("d1"), 0});
+    std::vector<std::string> events;
+    auto decoded = codec::DecodeEventRun(key, raw.Get(codec::kEventsCf, key), [&](StoredEvent&& e) {
+      if (e.key.ordinal >= 1) events.push_back(codec::EncodeStoredEvent(e));
+      return true;
+    });
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    raw.Put(codec::kEventsCf, codec::EventKeyBytes(EventKey{DocKeyFor("d1"), 1}),
+            codec::EncodeEventRun(events));
+  }
+  const std::string problems = Problems();
+  EXPECT_NE(
+      problems.find("events: document 'd1' event #1: ordinals are not contiguous (expected #"),
+      std::string::npos)
+      << problems;
+  EXPECT_NE(problems.find("store total 'events'"), std::string::npos) << problems;
+}
+
 TEST_F(StoreCheckTest, MissingActorRelationAndAliasAreNamed) {
   {
     RawStore raw(path_);
