@@ -1917,39 +1917,16 @@ class RocksBulkWriter final : public BulkWriter {
   }
 
   // One batch removing every old event of the replaced documents with its
-  // index entries and counts (the batch path's RemoveDocEvents).
+  // index entries and counts (QueueDocEventsRemoval, as the batch path).
   Status RemoveReplaced() {
     rocksdb::WriteBatch batch;
     int64_t removed = 0;
+    const EventColumns columns{t_.db,       t_.events,    t_.edges_out,
+                               t_.edges_in, t_.edges_rel, t_.counts};
     for (const DocSlot& d : docs_) {
       if (!d.replaced()) continue;
-      const std::string prefix = codec::DocKeyBytes(d.key);
-      const std::string upper = codec::PrefixSuccessor(prefix);
-      rocksdb::Slice upper_slice(upper);
-      rocksdb::ReadOptions ro;
-      ro.iterate_upper_bound = &upper_slice;
-      std::unique_ptr<rocksdb::Iterator> it(t_.db->NewIterator(ro, t_.events));
-      const std::string minus = codec::EncodeCounter(-1);
-      for (it->Seek(prefix); it->Valid(); it->Next()) {
-        auto remove = [&](StoredEvent&& s) {
-          const EdgeEntry e = IndexEntryOf(s);
-          batch.Delete(t_.edges_out, codec::EdgeKey(codec::EdgeOrder::kOut, e));
-          batch.Delete(t_.edges_in, codec::EdgeKey(codec::EdgeOrder::kIn, e));
-          batch.Delete(t_.edges_rel, codec::EdgeKey(codec::EdgeOrder::kRel, e));
-          if (!s.event.negated) {
-            batch.Merge(t_.counts, codec::PairCountKey(e.relation, e.source, e.target), minus);
-            batch.Merge(t_.counts, codec::DegreeKey(true, e.source), minus);
-            batch.Merge(t_.counts, codec::DegreeKey(false, e.target), minus);
-          }
-          ++removed;
-          return true;
-        };
-        KG_RETURN_IF_ERROR(
-            codec::DecodeEventRun(it->key().ToStringView(), it->value().ToStringView(), remove)
-                .status());
-        batch.Delete(t_.events, it->key());
-      }
-      KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading old events"));
+      KG_ASSIGN_OR_RETURN(const size_t n, QueueDocEventsRemoval(columns, d.key, &batch));
+      removed += static_cast<int64_t>(n);
     }
     if (removed == 0) return Status::Ok();
     batch.Merge(t_.counts, codec::StatKey("events"), codec::EncodeCounter(-removed));

@@ -13,6 +13,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class WriteBatch;
 struct Options;
 }  // namespace rocksdb
 
@@ -38,6 +39,25 @@ struct BulkTarget {
   std::shared_ptr<const rocksdb::Options> sst_options[10];
   bool sync_writes = false;
 };
+
+// The column families holding a document's events and what is derived from
+// them.
+struct EventColumns {
+  rocksdb::DB* db = nullptr;
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* edges_out = nullptr;
+  rocksdb::ColumnFamilyHandle* edges_in = nullptr;
+  rocksdb::ColumnFamilyHandle* edges_rel = nullptr;
+  rocksdb::ColumnFamilyHandle* counts = nullptr;
+};
+
+// Queues into *batch the removal of every stored event of `doc`: its event
+// runs, their three index entries each and, for asserted events, minus one
+// on the pair and degree counters. Returns how many events. Replacing or
+// deleting a document (rocks_graph_store.cc) and a bulk load replacing
+// documents share it; callers adjust the store totals.
+Result<size_t> QueueDocEventsRemoval(const EventColumns& columns, DocKey doc,
+                                     rocksdb::WriteBatch* batch);
 
 // `keep_alive` owns the DB for the writer's lifetime.
 Result<std::unique_ptr<BulkWriter>> NewRocksBulkWriter(const BulkTarget& target,

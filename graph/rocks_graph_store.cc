@@ -567,7 +567,7 @@ class RocksGraphStore final : public GraphStore {
         batch.Put(h_->cfs[kRelations], codec::RelationKey(stored.relation_id),
                   NormalizeName(ev.relation));
       }
-      WriteEventIndexes(stored, &batch, +1);
+      WriteEventIndexes(stored, &batch);
       run.push_back(codec::EncodeStoredEvent(stored));
     }
     if (!run.empty()) {
@@ -813,46 +813,25 @@ class RocksGraphStore final : public GraphStore {
 
   // Queues deletes of every event of `doc` and its index entries and counts.
   Result<size_t> RemoveDocEvents(DocKey doc, rocksdb::WriteBatch* batch) {
-    std::string prefix = codec::DocKeyBytes(doc);
-    std::string upper = codec::PrefixSuccessor(prefix);
-    rocksdb::Slice upper_slice(upper);
-    rocksdb::ReadOptions ro;
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(h_->db->NewIterator(ro, h_->cfs[kEvents]));
-    size_t removed = 0;
-    for (it->Seek(prefix); it->Valid(); it->Next()) {
-      KG_RETURN_IF_ERROR(codec::DecodeEventRun(it->key().ToStringView(), it->value().ToStringView(),
-                                               [&](StoredEvent&& stored) {
-                                                 WriteEventIndexes(stored, batch, -1);
-                                                 ++removed;
-                                                 return true;
-                                               })
-                             .status());
-      batch->Delete(h_->cfs[kEvents], it->key());
-    }
-    KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading old events"));
-    return removed;
+    return internal::QueueDocEventsRemoval(
+        internal::EventColumns{h_->db.get(), h_->cfs[kEvents], h_->cfs[kEdgesOut],
+                               h_->cfs[kEdgesIn], h_->cfs[kEdgesRel], h_->cfs[kCounts]},
+        doc, batch);
   }
 
-  // sign = +1 writes the three index entries and adds counts; -1 removes them.
-  void WriteEventIndexes(const StoredEvent& stored, rocksdb::WriteBatch* batch, int sign) {
+  // Queues the three index entries of a new event and adds to its counts.
+  void WriteEventIndexes(const StoredEvent& stored, rocksdb::WriteBatch* batch) {
     const EdgeEntry entry = IndexEntryOf(stored);
-    const std::pair<codec::EdgeOrder, Cf> orders[] = {{codec::EdgeOrder::kOut, kEdgesOut},
-                                                      {codec::EdgeOrder::kIn, kEdgesIn},
-                                                      {codec::EdgeOrder::kRel, kEdgesRel}};
-    std::string value = sign > 0 ? codec::EncodeEdgeValue(entry) : std::string();
-    for (const auto& [order, cf] : orders) {
-      std::string key = codec::EdgeKey(order, entry);
-      if (sign > 0) {
-        batch->Put(h_->cfs[cf], key, value);
-      } else {
-        batch->Delete(h_->cfs[cf], key);
-      }
+    const std::string value = codec::EncodeEdgeValue(entry);
+    for (const auto& [order, cf] :
+         {std::pair{codec::EdgeOrder::kOut, kEdgesOut}, std::pair{codec::EdgeOrder::kIn, kEdgesIn},
+          std::pair{codec::EdgeOrder::kRel, kEdgesRel}}) {
+      batch->Put(h_->cfs[cf], codec::EdgeKey(order, entry), value);
     }
     if (entry.negated) return;  // Counts cover asserted events only.
-    AddCounter(batch, codec::PairCountKey(entry.relation, entry.source, entry.target), sign);
-    AddCounter(batch, codec::DegreeKey(true, entry.source), sign);
-    AddCounter(batch, codec::DegreeKey(false, entry.target), sign);
+    AddCounter(batch, codec::PairCountKey(entry.relation, entry.source, entry.target), 1);
+    AddCounter(batch, codec::DegreeKey(true, entry.source), 1);
+    AddCounter(batch, codec::DegreeKey(false, entry.target), 1);
   }
 
   void AddCounter(rocksdb::WriteBatch* batch, const std::string& key, int64_t delta) {
@@ -1103,6 +1082,43 @@ EdgeEntry IndexEntryOf(const StoredEvent& stored) {
   entry.attributed_to = stored.event.attributed_to ? ActorIdFor(*stored.event.attributed_to) : 0;
   return entry;
 }
+
+namespace internal {
+
+Result<size_t> QueueDocEventsRemoval(const EventColumns& columns, DocKey doc,
+                                     rocksdb::WriteBatch* batch) {
+  const std::string prefix = codec::DocKeyBytes(doc);
+  const std::string upper = codec::PrefixSuccessor(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(columns.db->NewIterator(ro, columns.events));
+  const std::string minus = codec::EncodeCounter(-1);
+  size_t removed = 0;
+  auto remove = [&](StoredEvent&& stored) {
+    const EdgeEntry e = IndexEntryOf(stored);
+    batch->Delete(columns.edges_out, codec::EdgeKey(codec::EdgeOrder::kOut, e));
+    batch->Delete(columns.edges_in, codec::EdgeKey(codec::EdgeOrder::kIn, e));
+    batch->Delete(columns.edges_rel, codec::EdgeKey(codec::EdgeOrder::kRel, e));
+    if (!e.negated) {  // Counts cover asserted events only.
+      batch->Merge(columns.counts, codec::PairCountKey(e.relation, e.source, e.target), minus);
+      batch->Merge(columns.counts, codec::DegreeKey(true, e.source), minus);
+      batch->Merge(columns.counts, codec::DegreeKey(false, e.target), minus);
+    }
+    ++removed;
+    return true;
+  };
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    KG_RETURN_IF_ERROR(
+        codec::DecodeEventRun(it->key().ToStringView(), it->value().ToStringView(), remove)
+            .status());
+    batch->Delete(columns.events, it->key());
+  }
+  KG_RETURN_IF_ERROR(FromRocks(it->status(), "reading old events"));
+  return removed;
+}
+
+}  // namespace internal
 
 EdgeIndex ChooseEdgeIndex(const EdgeScanSpec& spec) {
   if (spec.source) return EdgeIndex::kBySource;
