@@ -1921,11 +1921,9 @@ class RocksBulkWriter final : public BulkWriter {
   Status RemoveReplaced() {
     rocksdb::WriteBatch batch;
     int64_t removed = 0;
-    const EventColumns columns{t_.db,       t_.events,    t_.edges_out,
-                               t_.edges_in, t_.edges_rel, t_.counts};
     for (const DocSlot& d : docs_) {
       if (!d.replaced()) continue;
-      KG_ASSIGN_OR_RETURN(const size_t n, QueueDocEventsRemoval(columns, d.key, &batch));
+      KG_ASSIGN_OR_RETURN(const size_t n, QueueDocEventsRemoval(t_, d.key, &batch));
       removed += static_cast<int64_t>(n);
     }
     if (removed == 0) return Status::Ok();

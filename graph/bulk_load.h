@@ -19,27 +19,6 @@ struct Options;
 
 namespace kg::internal {
 
-// The column families a bulk load writes, and the options their SST files
-// are written with (must match the store's: comparator, table format,
-// compression).
-struct BulkTarget {
-  rocksdb::DB* db = nullptr;
-  std::string db_path;
-  rocksdb::ColumnFamilyHandle* docs = nullptr;
-  rocksdb::ColumnFamilyHandle* events = nullptr;
-  rocksdb::ColumnFamilyHandle* edges_out = nullptr;
-  rocksdb::ColumnFamilyHandle* edges_in = nullptr;
-  rocksdb::ColumnFamilyHandle* edges_rel = nullptr;
-  rocksdb::ColumnFamilyHandle* actors = nullptr;
-  rocksdb::ColumnFamilyHandle* names = nullptr;
-  rocksdb::ColumnFamilyHandle* relations = nullptr;
-  rocksdb::ColumnFamilyHandle* counts = nullptr;
-  rocksdb::ColumnFamilyHandle* topology = nullptr;
-  // Options for SstFileWriter, one per column family above (same order).
-  std::shared_ptr<const rocksdb::Options> sst_options[10];
-  bool sync_writes = false;
-};
-
 // The column families holding a document's events and what is derived from
 // them.
 struct EventColumns {
@@ -58,6 +37,23 @@ struct EventColumns {
 // documents share it; callers adjust the store totals.
 Result<size_t> QueueDocEventsRemoval(const EventColumns& columns, DocKey doc,
                                      rocksdb::WriteBatch* batch);
+
+// The column families a bulk load writes (the event ones, and the rest
+// below), and the options their SST files are written with (must match the
+// store's: comparator, table format, compression).
+struct BulkTarget : EventColumns {
+  std::string db_path;
+  rocksdb::ColumnFamilyHandle* docs = nullptr;
+  rocksdb::ColumnFamilyHandle* actors = nullptr;
+  rocksdb::ColumnFamilyHandle* names = nullptr;
+  rocksdb::ColumnFamilyHandle* relations = nullptr;
+  rocksdb::ColumnFamilyHandle* topology = nullptr;
+  // Options for SstFileWriter, one per column family (the order of
+  // RocksGraphStore::NewBulkWriter: docs, events, edges out/in/rel, actors,
+  // names, relations, counts, topology).
+  std::shared_ptr<const rocksdb::Options> sst_options[10];
+  bool sync_writes = false;
+};
 
 // `keep_alive` owns the DB for the writer's lifetime.
 Result<std::unique_ptr<BulkWriter>> NewRocksBulkWriter(const BulkTarget& target,

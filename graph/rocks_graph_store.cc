@@ -548,8 +548,8 @@ class RocksGraphStore final : public GraphStore {
 
     uint32_t ordinal = 0;
     std::set<RelationId> relations_written;
-    std::vector<std::string> run;
-    run.reserve(events.size());
+    std::string run;
+    codec::StartEventRun(&run);
     for (const Event& ev : events) {
       if (ev.source.name.empty() || ev.target.name.empty() || ev.relation.empty()) {
         return Status::InvalidArgument("event without source, target or relation in document '" +
@@ -568,11 +568,11 @@ class RocksGraphStore final : public GraphStore {
                   NormalizeName(ev.relation));
       }
       WriteEventIndexes(stored, &batch);
-      run.push_back(codec::EncodeStoredEvent(stored));
+      codec::AppendRunEvent(&run, codec::EncodeStoredEvent(stored));
     }
-    if (!run.empty()) {
-      batch.Put(h_->cfs[kEvents], codec::EventKeyBytes(EventKey{doc, 0}),
-                codec::EncodeEventRun(run));
+    if (!events.empty()) {
+      codec::FinishEventRun(&run, static_cast<uint32_t>(events.size()));
+      batch.Put(h_->cfs[kEvents], codec::EventKeyBytes(EventKey{doc, 0}), run);
     }
     outcome.events_written = events.size();
     AddCounter(&batch, codec::StatKey(codec::kGenerationStat), 1);
