@@ -10,9 +10,11 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -965,6 +967,67 @@ Result<bool> IsInterruptedCreation(const std::string& path,
   return empty;
 }
 
+// The MANIFEST a store's CURRENT file names, and how long it is.
+struct ManifestMark {
+  std::string current;
+  uintmax_t size = 0;
+  bool operator==(const ManifestMark&) const = default;
+};
+
+std::optional<ManifestMark> ReadManifestMark(const fs::path& dir) {
+  std::ifstream in(dir / "CURRENT");
+  ManifestMark mark;
+  if (!std::getline(in, mark.current) || mark.current.empty()) return std::nullopt;
+  std::error_code ec;
+  mark.size = fs::file_size(dir / mark.current, ec);
+  if (ec) return std::nullopt;
+  return mark;
+}
+
+// Opens `path` read-only as of one instant of the writer's history.
+//
+// A read-only open reads the MANIFEST, then replays the write-ahead logs it
+// finds. A writer flushes column families one at a time, records each flush
+// in the MANIFEST and then deletes the logs no column family needs any more;
+// an open that read the MANIFEST before such a record but listed the logs
+// after the deletion would see a document in one column family and not in
+// another (tests/reliability/read_only_open_test.cc reproduces it). The writer
+// appends to the MANIFEST before it deletes any file, so an open during which
+// the MANIFEST did not change saw every file its view needs: it is kept, and
+// so is its error. Otherwise the open is retried.
+Status OpenReadOnlyInstant(const rocksdb::DBOptions& db_options, const std::string& path,
+                           const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors,
+                           DbHandles& handles) {
+  constexpr int kAttempts = 20;
+  std::chrono::milliseconds pause(5);
+  rocksdb::Status last_error;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    }
+    const std::optional<ManifestMark> before = ReadManifestMark(path);
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+    auto s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &cfs, &raw);
+    std::unique_ptr<rocksdb::DB> db(raw);
+    const bool steady = before && before == ReadManifestMark(path);
+    if (s.ok() && steady) {
+      handles.db = std::move(db);
+      handles.cfs = std::move(cfs);
+      return Status::Ok();
+    }
+    if (!s.ok() && steady) return FromRocks(s, "opening store '" + path + "'");
+    if (!s.ok()) last_error = s;
+    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    if (db) db->Close().PermitUncheckedError();
+  }
+  std::string message = "store '" + path + "' changed during each of " + std::to_string(kAttempts) +
+                        " read-only opens (a writer is flushing or compacting it); try again";
+  if (!last_error.ok()) message += " (last: " + last_error.ToString() + ")";
+  return Status::IoError(message);
+}
+
 // The older format version GraphStore::UpgradeFormat converts.
 constexpr int kUpgradableVersion = 2;
 
@@ -1203,15 +1266,14 @@ Result<std::shared_ptr<DbHandles>> OpenHandles(const StoreOptions& options, bool
   for (auto name : AllColumnFamilies()) {
     descriptors.emplace_back(std::string(name), CfOptionsFor(name, handles->cache));
   }
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s;
   if (options.read_only) {
-    s = rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &handles->cfs, &raw);
+    KG_RETURN_IF_ERROR(OpenReadOnlyInstant(db_options, options.path, descriptors, *handles));
   } else {
-    s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles->cfs, &raw);
+    rocksdb::DB* raw = nullptr;
+    auto s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles->cfs, &raw);
+    KG_RETURN_IF_ERROR(FromRocks(s, "opening store '" + options.path + "'"));
+    handles->db.reset(raw);
   }
-  KG_RETURN_IF_ERROR(FromRocks(s, "opening store '" + options.path + "'"));
-  handles->db.reset(raw);
   if (handles->cfs.size() != kNumCfs) return Status::Internal("column family count mismatch");
   *created = !exists;
   return handles;
