@@ -32,7 +32,9 @@ struct StoreOptions {
   size_t block_cache_bytes = 64u << 20;
   // Memory of all column families' write buffers together: when the
   // memtables exceed it the largest is flushed, so a long ingest stays within
-  // this plus the block cache. Default: 64 MiB.
+  // this plus the block cache. The write-ahead logs are kept to a quarter of
+  // it (the column families holding the oldest are flushed), which bounds
+  // what every read-only open beside a writer replays. Default: 64 MiB.
   size_t write_buffer_bytes = 64u << 20;
   // Sync the write-ahead log on every document commit (slower, survives power
   // loss rather than only process crashes). Default: false.
