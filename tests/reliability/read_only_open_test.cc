@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "graph/graph_store.h"
@@ -162,6 +163,39 @@ TEST_F(FlushingWriterTest, BackupsBesideTheWriterAreWholeStores) {
   std::printf("%d backups checked clean, %d failed, %d documents written\n", backups, failed,
               written_.load());
   EXPECT_GE(backups, 5);
+}
+
+// Nobody writes a damaged store, so its MANIFEST does not change during the
+// open: the error is reported from the first attempt, not after retries as a
+// busy store.
+TEST(ReadOnlyOpenTest, DamagedStoreReportsItsErrorAtOnce) {
+  TempDir dir;
+  const std::string path = dir.Sub("kg.db");
+  {
+    auto store = kg::testing::OpenTestStore(path);
+    ASSERT_NE(store, nullptr);
+    DocumentMeta meta;
+    meta.id = "doc";
+    ASSERT_TRUE(store->PutDocument(meta, EventsOf(1), {}).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  std::string table;
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    if (entry.path().extension() == ".sst") table = entry.path().string();
+  }
+  ASSERT_NE(table, "");
+  std::filesystem::remove(table);
+  StoreOptions options;
+  options.path = path;
+  options.read_only = true;
+  auto store = GraphStore::Open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << store.status().ToString();
+  EXPECT_NE(store.status().message().find(std::filesystem::path(table).stem().string()),
+            std::string::npos)
+      << store.status().ToString();
+  EXPECT_EQ(store.status().message().find("changed during"), std::string::npos)
+      << store.status().ToString();
 }
 
 }  // namespace
