@@ -1007,22 +1007,20 @@ Status OpenReadOnlyInstant(const rocksdb::DBOptions& db_options, const std::stri
       pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
     const std::optional<ManifestMark> before = ReadManifestMark(path);
+    DbHandles opened;  // Closed by its destructor unless kept.
     rocksdb::DB* raw = nullptr;
-    std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-    auto s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &cfs, &raw);
-    std::unique_ptr<rocksdb::DB> db(raw);
+    auto s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &opened.cfs, &raw);
+    opened.db.reset(raw);
     // Both unreadable counts as unchanged: a store whose CURRENT names a
     // missing MANIFEST is damaged, not busy, and its error is reported.
     const bool steady = before == ReadManifestMark(path);
     if (s.ok() && steady) {
-      handles.db = std::move(db);
-      handles.cfs = std::move(cfs);
+      handles.db = std::move(opened.db);
+      handles.cfs = std::move(opened.cfs);
       return Status::Ok();
     }
     if (!s.ok() && steady) return FromRocks(s, "opening store '" + path + "'");
     if (!s.ok()) last_error = s;
-    for (auto* h : cfs) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    if (db) db->Close().PermitUncheckedError();
   }
   std::string message = "store '" + path + "' changed during each of " + std::to_string(kAttempts) +
                         " read-only opens (a writer is flushing or compacting it); try again";

@@ -39,6 +39,13 @@ std::vector<Event> EventsOf(int doc) {
   return events;
 }
 
+StoreOptions ReadOnly(const std::string& path) {
+  StoreOptions options;
+  options.path = path;
+  options.read_only = true;
+  return options;
+}
+
 // A writer in this process that replaces 400 documents over and over (the
 // store stays small, so opens and checks stay fast) and flushes every ten
 // documents, then pauses for a few read-only opens' time (measured first:
@@ -78,12 +85,6 @@ class FlushingWriterTest : public ::testing::Test {
   bool KeepGoing(int rounds_done, int rounds, const std::string& problem) const {
     return (rounds_done < rounds || written_ < 200) && problem.empty() && !write_failed_ &&
            testing::NowMs() < until_;
-  }
-  StoreOptions ReadOnly(const std::string& path) const {
-    StoreOptions options;
-    options.path = path;
-    options.read_only = true;
-    return options;
   }
   // The first problem CheckStore finds in `store`, or "".
   static std::string FirstProblem(const GraphStore& store) {
@@ -185,10 +186,7 @@ TEST(ReadOnlyOpenTest, DamagedStoreReportsItsErrorAtOnce) {
   }
   ASSERT_NE(table, "");
   std::filesystem::remove(table);
-  StoreOptions options;
-  options.path = path;
-  options.read_only = true;
-  auto store = GraphStore::Open(options);
+  auto store = GraphStore::Open(ReadOnly(path));
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << store.status().ToString();
   EXPECT_NE(store.status().message().find(std::filesystem::path(table).stem().string()),
