@@ -38,6 +38,8 @@ void RegisterCheckCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 void RegisterBackupCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 
 void RegisterOptimizeCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
+void RegisterTrainCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
+void RegisterParseCommand(CLI::App& app, GlobalOptions& global, int* exit_code);
 
 // Rebuilds the store's topology (graph/topology.h) when a write made it
 // stale, reporting the time on stderr unless quiet.

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   kg::tools::RegisterCheckCommand(app, global, &exit_code);
   kg::tools::RegisterBackupCommand(app, global, &exit_code);
   kg::tools::RegisterOptimizeCommand(app, global, &exit_code);
+  kg::tools::RegisterTrainCommand(app, global, &exit_code);
+  kg::tools::RegisterParseCommand(app, global, &exit_code);
 
   try {
     app.parse(argc, argv);
