@@ -1,5 +1,5 @@
-// Throughput of the lexical layer: SplitAndTokenize (bytes/s), Tagger::Tag
-// (tokens/s), Lemmatizer::Lemmatize (tokens/s) and the actor gazetteer's
+// Throughput of the lexical layer: SplitAndTokenize (bytes/s), tagging with
+// the nlp/ tagger (tokens/s), Lemmatizer::Lemmatize (tokens/s) and the actor gazetteer's
 // longest-match Gazetteer::FindMentions over the curated dictionaries of
 // data/ (tokens/s), plus building its tries. Uses the first 2 MB of
 // ../shared/corpus/reuters21578.jsonl texts when present, else a synthetic
@@ -13,9 +13,10 @@
 
 #include "ingest/dictionary.h"
 #include "ingest/gazetteer.h"
+#include "ingest/language.h"
 #include "ingest/lemmatizer.h"
-#include "ingest/tagger.h"
 #include "ingest/text.h"
+#include "nlp/analyzer.h"
 
 namespace kg::ingest {
 namespace {
@@ -104,46 +105,57 @@ void BM_IsValidUtf8(benchmark::State& state) {
 }
 BENCHMARK(BM_IsValidUtf8)->Unit(benchmark::kMillisecond);
 
+// The shipped language models (data/models), loaded once.
+const nlp::Analyzer* Analyzer() {
+  static const auto analyzer = [] {
+    auto a = nlp::Analyzer::LoadFromDir(std::string(KG_DEFAULT_DATA_DIR) + "/models");
+    return a.ok() ? std::move(*a) : nullptr;
+  }();
+  return analyzer.get();
+}
+
+void TagAll(Document* doc) {
+  for (Sentence& s : doc->sentences) TagSentence(*Analyzer(), doc, &s);
+}
+
+// Tagging the pipeline's tokens (ingest/language.h), tokens/s.
 void BM_Tag(benchmark::State& state) {
-  auto tagger = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
-  if (!tagger.ok()) {
-    state.SkipWithError(tagger.status().ToString().c_str());
+  if (Analyzer() == nullptr) {
+    state.SkipWithError("cannot load data/models");
     return;
   }
   Document doc;
   doc.text = Text();
   SplitAndTokenize(TextOptions{}, &doc);
-  for (auto _ : state) {
-    for (const Sentence& s : doc.sentences) (*tagger)->Tag(&doc, s.first_token, s.last_token);
-  }
+  for (auto _ : state) TagAll(&doc);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * doc.tokens.size()));
 }
 BENCHMARK(BM_Tag)->Unit(benchmark::kMillisecond);
 
 void BM_Lemmatize(benchmark::State& state) {
-  auto tagger = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
   auto lem = Lemmatizer::Load("/usr/share/wordnet");
-  if (!tagger.ok() || !lem.ok()) {
+  if (Analyzer() == nullptr || !lem.ok()) {
     state.SkipWithError("cannot load the tagger or WordNet");
     return;
   }
   Document doc;
   doc.text = Text();
   SplitAndTokenize(TextOptions{}, &doc);
-  for (const Sentence& s : doc.sentences) (*tagger)->Tag(&doc, s.first_token, s.last_token);
+  TagAll(&doc);
   const auto n = static_cast<uint32_t>(doc.tokens.size());
   for (auto _ : state) (*lem)->Lemmatize(&doc, 0, n);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 BENCHMARK(BM_Lemmatize)->Unit(benchmark::kMillisecond);
 
-void BM_LoadTagger(benchmark::State& state) {
+// Loading the tagger and parser models (target: < 0.3 s).
+void BM_LoadLanguageModels(benchmark::State& state) {
   for (auto _ : state) {
-    auto t = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
-    benchmark::DoNotOptimize(t.ok());
+    auto a = nlp::Analyzer::LoadFromDir(std::string(KG_DEFAULT_DATA_DIR) + "/models");
+    benchmark::DoNotOptimize(a.ok());
   }
 }
-BENCHMARK(BM_LoadTagger)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_LoadLanguageModels)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_LoadLemmatizer(benchmark::State& state) {
   for (auto _ : state) {
@@ -166,16 +178,13 @@ struct GazetteerInput {
 const GazetteerInput* LoadGazetteerInput() {
   static const std::unique_ptr<GazetteerInput> input = []() -> std::unique_ptr<GazetteerInput> {
     auto dicts = LoadDictionaries(KG_DEFAULT_DATA_DIR, {}, {});
-    auto tagger = Tagger::Load("/usr/share/perl5/Lingua/EN/Tagger");
-    if (!dicts.ok() || !tagger.ok()) return nullptr;
+    if (!dicts.ok() || Analyzer() == nullptr) return nullptr;
     auto in = std::make_unique<GazetteerInput>();
     in->dicts = std::move(dicts).value();
     in->gazetteer = std::make_unique<Gazetteer>(in->dicts);
     in->doc.text = Text();
     SplitAndTokenize(TextOptions{}, &in->doc);
-    for (const Sentence& s : in->doc.sentences) {
-      (*tagger)->Tag(&in->doc, s.first_token, s.last_token);
-    }
+    TagAll(&in->doc);
     return in;
   }();
   return input.get();

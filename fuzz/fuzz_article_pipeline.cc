@@ -1,6 +1,7 @@
 // Fuzzes the article readers and the extraction pipeline: the input is one
 // JSON Lines or text file (the first byte picks which, the rest is the file);
-// every record the reader accepts goes through Pipeline::Process. Neither may
+// every record the reader accepts goes through Pipeline::Process, which
+// tags and parses every sentence. Neither may
 // crash, hang or leak; bad records and articles are errors, not crashes.
 #include <cstdint>
 #include <cstdlib>
@@ -19,6 +20,7 @@ const kg::Pipeline* g_pipeline = nullptr;
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   kg::PipelineOptions options;
   options.data_dir = KG_DEFAULT_DATA_DIR;
+  options.parse = kg::PipelineOptions::ParseMode::kAll;  // Trees for junk text too.
   auto pipeline = kg::Pipeline::Create(options);
   if (!pipeline.ok()) {
     std::fprintf(stderr, "fuzz: cannot create the pipeline: %s\n",

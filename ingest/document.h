@@ -11,8 +11,9 @@
 
 namespace kg::ingest {
 
-// Penn Treebank tags as produced by the Lingua::EN::Tagger model, plus kNone
-// for tokens that have not been tagged yet.
+// Penn Treebank tags (the tagger's XPOS, nlp/, mapped by PosFromPenn), plus
+// kNone for tokens that have not been tagged yet. Punctuation has the
+// classes the relation rules were written for (kPP ... kRRB).
 enum class Pos : uint8_t {
   kNone = 0,
   kCC,
@@ -51,7 +52,7 @@ enum class Pos : uint8_t {
   kWP,
   kWPS,
   kWRB,
-  // Punctuation classes of the Lingua model.
+  // Punctuation classes.
   kPP,   // Sentence-final punctuation . ! ?
   kPPC,  // Comma.
   kPPD,  // Dollar sign.
@@ -64,6 +65,9 @@ enum class Pos : uint8_t {
 
 // Lingua tag name ("nnp", "vbd", "ppc", ...) -> Pos; kNone when unknown.
 Pos PosFromName(std::string_view name);
+// Penn Treebank tag as the UD treebanks write it ("NNP", "-LRB-", ",",
+// "HYPH") -> Pos; kNone when unknown.
+Pos PosFromPenn(std::string_view xpos);
 std::string_view PosName(Pos pos);
 
 inline bool IsVerb(Pos p) { return p >= Pos::kVB && p <= Pos::kVBZ; }
@@ -103,6 +107,14 @@ struct Token {
   std::string lemma;  // Set by the lemmatizer; empty until then.
   Pos pos = Pos::kNone;
   uint16_t flags = 0;
+  // Dependency tree of the sentence (nlp/), set for parsed sentences only
+  // (Sentence::parsed): the head's token index, or -1 for the sentence's
+  // root; the UD relation to it ("nsubj", "obl:agent"; points into the
+  // parser model, which outlives every Document).
+  int32_t head = -1;
+  std::string_view deprel;
+  uint8_t upos = 0;       // nlp::Upos of the token.
+  std::string_view xpos;  // The tagger's Penn tag ("NNP", "-LRB-"; in the model).
 
   bool Has(TokenFlag f) const { return (flags & f) != 0; }
 };
@@ -115,6 +127,7 @@ struct Sentence {
   uint32_t paragraph = 0;  // Index of the \n-separated paragraph.
   bool headline = false;   // A title-like line: no final punctuation, short.
   bool skipped = false;    // Too long or junk; see skip_reason.
+  bool parsed = false;     // Tokens carry head/deprel (PipelineOptions::parse).
   SkipReason skip_reason =
       SkipReason::kNone;  // Set when skipped; skipped sentences have no tokens.
 };

@@ -1,20 +1,23 @@
 #include "ingest/pipeline.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "ingest/article_reader.h"
 #include "ingest/dictionary.h"
 #include "ingest/document.h"
 #include "ingest/gazetteer.h"
+#include "ingest/language.h"
 #include "ingest/lemmatizer.h"
 #include "ingest/relations.h"
-#include "ingest/tagger.h"
 #include "ingest/text.h"
+#include "nlp/analyzer.h"
 
 namespace kg {
 
 void ExtractStats::Add(const ExtractStats& other) {
   sentences += other.sentences;
+  parsed_sentences += other.parsed_sentences;
   tokens += other.tokens;
   bytes += other.bytes;
   for (const auto& [reason, n] : other.skipped) skipped[reason] += n;
@@ -42,12 +45,22 @@ void Trace(const ingest::Document& doc, const std::vector<ingest::ActorMention>&
   }
 }
 
+// Mentions a sentence needs to be parsed in ParseMode::kCandidates.
+constexpr size_t kCandidateMentions = 2;
+
+bool HasVerb(const ingest::Document& doc, const ingest::Sentence& sent) {
+  for (uint32_t t = sent.first_token; t < sent.last_token; ++t) {
+    if (ingest::IsVerb(doc.tokens[t].pos)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct Pipeline::Impl {
   PipelineOptions options;
   ingest::Dictionaries dicts;
-  std::unique_ptr<ingest::Tagger> tagger;
+  std::unique_ptr<nlp::Analyzer> analyzer;
   std::unique_ptr<ingest::Lemmatizer> lemmatizer;
   std::unique_ptr<ingest::Gazetteer> gazetteer;
   std::unique_ptr<ingest::RelationExtractor> relations;
@@ -63,7 +76,15 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const PipelineOptions& option
   KG_ASSIGN_OR_RETURN(impl->dicts,
                       ingest::LoadDictionaries(impl->options.data_dir, options.extra_actor_files,
                                                options.extra_verb_files));
-  KG_ASSIGN_OR_RETURN(impl->tagger, ingest::Tagger::Load(options.tagger_dir));
+  std::string model_dir = options.model_dir;
+  if (model_dir.empty()) {
+    const std::string models = "/" + std::string(nlp::kModelFolder);
+    model_dir = impl->options.data_dir + models;
+    if (!std::filesystem::exists(model_dir + "/" + std::string(nlp::kTaggerModelFile))) {
+      model_dir = KG_DEFAULT_DATA_DIR + models;
+    }
+  }
+  KG_ASSIGN_OR_RETURN(impl->analyzer, nlp::Analyzer::LoadFromDir(model_dir));
   KG_ASSIGN_OR_RETURN(impl->lemmatizer, ingest::Lemmatizer::Load(options.wordnet_dir));
   impl->gazetteer = std::make_unique<ingest::Gazetteer>(impl->dicts);
   impl->relations = std::make_unique<ingest::RelationExtractor>(
@@ -99,9 +120,16 @@ Status Pipeline::Process(const Article& article, Extraction* out) const {
     }
     ++out->stats.sentences;
     out->stats.tokens += sent.last_token - sent.first_token;
-    impl_->tagger->Tag(&doc, sent.first_token, sent.last_token);
+    const size_t first_mention = mentions.size();
+    ingest::TagSentence(*impl_->analyzer, &doc, &sent);
     impl_->lemmatizer->Lemmatize(&doc, sent.first_token, sent.last_token);
     impl_->gazetteer->FindMentions(doc, s, article.date, &mentions);
+    const bool parse =
+        options.parse == PipelineOptions::ParseMode::kAll ||
+        (options.parse == PipelineOptions::ParseMode::kCandidates &&
+         mentions.size() >= first_mention + kCandidateMentions && HasVerb(doc, sent));
+    if (parse) ingest::ParseSentence(*impl_->analyzer, &doc, &sent);
+    out->stats.parsed_sentences += sent.parsed;
   }
   if (out->stats.sentences == 0 && doc.sentences.empty()) ++out->stats.skipped["no sentences"];
   if (options.trace) Trace(doc, mentions);

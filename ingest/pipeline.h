@@ -33,9 +33,17 @@ struct PipelineOptions {
   std::vector<std::string> extra_actor_files;
   // Extra verb dictionaries (our TSV format, or TABARI/PETRARCH .verbs).
   std::vector<std::string> extra_verb_files;
-  // Folder of the Lingua::EN::Tagger HMM model (Debian liblingua-en-tagger-perl).
-  // Default: /usr/share/perl5/Lingua/EN/Tagger.
-  std::string tagger_dir = "/usr/share/perl5/Lingua/EN/Tagger";
+  // Folder holding the language models tagger.kgm and parser.kgm (nlp/,
+  // trained by `kg train`). Default: data_dir/models when it holds them,
+  // else the models/ folder of the built-in data/.
+  std::string model_dir;
+  // Which sentences get a dependency tree (Token::head/deprel); every
+  // sentence is tagged. kCandidates: sentences with two or more actor
+  // mentions (pronouns included) and a verb. Default kNone while the
+  // relation rules do not read trees: on the Reuters corpus candidates cost
+  // 2.1x the time of tagging alone (benchmarks/README.md).
+  enum class ParseMode { kNone, kCandidates, kAll };
+  ParseMode parse = ParseMode::kNone;
   // Folder of the WordNet database files used for lemmas (Debian wordnet-base).
   // Default: /usr/share/wordnet.
   std::string wordnet_dir = "/usr/share/wordnet";
@@ -59,6 +67,7 @@ struct PipelineOptions {
 // Counters of one Process() call, summed by callers for reports.
 struct ExtractStats {
   uint64_t sentences = 0;
+  uint64_t parsed_sentences = 0;  // Sentences given a dependency tree.
   uint64_t tokens = 0;
   uint64_t bytes = 0;
   // Skip reason -> count (e.g. "sentence too long", "no letters").

@@ -1,4 +1,4 @@
-// Names of the Lingua::EN::Tagger tag set (see document.h).
+// Names of the Pos tag set (see document.h) and the Penn Treebank mapping.
 #include <array>
 #include <string_view>
 
@@ -23,6 +23,30 @@ Pos PosFromName(std::string_view name) {
     if (kPosNames[i] == name) return static_cast<Pos>(i);
   }
   return Pos::kNone;
+}
+
+Pos PosFromPenn(std::string_view xpos) {
+  struct Special {
+    std::string_view penn;
+    Pos pos;
+  };
+  static constexpr Special kSpecial[] = {
+      {".", Pos::kPP},      {",", Pos::kPPC},     {"$", Pos::kPPD},    {"``", Pos::kPPL},
+      {"''", Pos::kPPR},    {":", Pos::kPPS},     {"HYPH", Pos::kPPS}, {"NFP", Pos::kPPS},
+      {"-LRB-", Pos::kLRB}, {"-RRB-", Pos::kRRB}, {"DT", Pos::kDET},   {"PRP$", Pos::kPRPS},
+      {"WP$", Pos::kWPS},   {"ADD", Pos::kNN},    {"AFX", Pos::kJJ},   {"GW", Pos::kFW},
+      {"XX", Pos::kFW},
+  };
+  for (const Special& s : kSpecial) {
+    if (s.penn == xpos) return s.pos;
+  }
+  char lower[5];
+  if (xpos.empty() || xpos.size() > 4) return Pos::kNone;
+  for (size_t i = 0; i < xpos.size(); ++i) {
+    const char c = xpos[i];
+    lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return PosFromName(std::string_view(lower, xpos.size()));
 }
 
 std::string_view PosName(Pos pos) {

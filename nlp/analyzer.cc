@@ -9,9 +9,9 @@ Result<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& tagger_path,
   return std::make_unique<Analyzer>(std::move(tagger), std::move(parser));
 }
 
-Result<std::unique_ptr<Analyzer>> Analyzer::LoadFromDataDir(const std::string& data_dir) {
-  return Load(data_dir + "/" + std::string(kTaggerModelFile),
-              data_dir + "/" + std::string(kParserModelFile));
+Result<std::unique_ptr<Analyzer>> Analyzer::LoadFromDir(const std::string& model_dir) {
+  return Load(model_dir + "/" + std::string(kTaggerModelFile),
+              model_dir + "/" + std::string(kParserModelFile));
 }
 
 void Analyzer::TagOnly(std::span<const std::string_view> forms, std::vector<AnalyzedWord>* out,
@@ -32,6 +32,11 @@ void Analyzer::TagOnly(std::span<const std::string_view> forms, std::vector<Anal
 void Analyzer::Analyze(std::span<const std::string_view> forms, std::vector<AnalyzedWord>* out,
                        AnalyzerScratch* s) const {
   TagOnly(forms, out, s);
+  ParseTagged(forms, out, s);
+}
+
+void Analyzer::ParseTagged(std::span<const std::string_view> forms, std::vector<AnalyzedWord>* out,
+                           AnalyzerScratch* s) const {
   const size_t n = forms.size();
   s->words.resize(n);
   for (size_t i = 0; i < n; ++i) s->words[i] = {forms[i], (*out)[i].upos, (*out)[i].xpos};

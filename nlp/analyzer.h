@@ -36,16 +36,17 @@ struct AnalyzerScratch {
   std::vector<uint16_t> labels;
 };
 
-// File names of the shipped models inside the data folder.
-inline constexpr std::string_view kTaggerModelFile = "models/tagger.kgm";
-inline constexpr std::string_view kParserModelFile = "models/parser.kgm";
+// Where the shipped models live: data/models/tagger.kgm and parser.kgm.
+inline constexpr std::string_view kModelFolder = "models";
+inline constexpr std::string_view kTaggerModelFile = "tagger.kgm";
+inline constexpr std::string_view kParserModelFile = "parser.kgm";
 
 class Analyzer {
  public:
   static Result<std::unique_ptr<Analyzer>> Load(const std::string& tagger_path,
                                                 const std::string& parser_path);
-  // Loads data_dir/models/tagger.kgm and parser.kgm.
-  static Result<std::unique_ptr<Analyzer>> LoadFromDataDir(const std::string& data_dir);
+  // Loads model_dir/tagger.kgm and model_dir/parser.kgm.
+  static Result<std::unique_ptr<Analyzer>> LoadFromDir(const std::string& model_dir);
   Analyzer(std::unique_ptr<Tagger> tagger, std::unique_ptr<Parser> parser)
       : tagger_(std::move(tagger)), parser_(std::move(parser)) {}
 
@@ -55,6 +56,11 @@ class Analyzer {
   // Tags only (head 0 and empty deprel for every word).
   void TagOnly(std::span<const std::string_view> forms, std::vector<AnalyzedWord>* out,
                AnalyzerScratch* scratch) const;
+  // Parses words tagged by TagOnly (*words keeps its tags, gets heads and
+  // relations): Analyze in two steps, for callers that parse only some of
+  // the sentences they tag.
+  void ParseTagged(std::span<const std::string_view> forms, std::vector<AnalyzedWord>* words,
+                   AnalyzerScratch* scratch) const;
 
   const Tagger& tagger() const { return *tagger_; }
   const Parser& parser() const { return *parser_; }

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "nlp/flat_map.h"
 #include "nlp/hashing.h"
 #include "nlp/lexical.h"
 #include "nlp/model_file.h"
@@ -19,7 +20,8 @@ namespace {
 // emit them. Changing a template changes this text, hence the fingerprint,
 // so old model files are refused instead of silently misread.
 constexpr std::string_view kFeatureSpec =
-    "parser/3 arc-eager root-last: S0wp S0w S0p N0wp N0w N0p N1wp N1w N1p N2wp N2w N2p "
+    "parser/4 arc-eager root-last, rare words as tags: S0wp S0w S0p N0wp N0w N0p N1wp N1w N1p N2wp "
+    "N2w N2p "
     "S0wp.N0wp S0wp.N0w S0w.N0wp S0wp.N0p S0p.N0wp S0w.N0w S0p.N0p N0p.N1p N0p.N1p.N2p "
     "S0p.N0p.N1p S0hp.S0p.N0p S0p.S0lp.N0p S0p.S0rp.N0p S0p.N0p.N0lp S0w.d S0p.d N0w.d N0p.d "
     "S0w.N0w.d S0p.N0p.d S0w.vr S0p.vr S0w.vl S0p.vl N0w.vl N0p.vl S0hw S0hp S0l S0lw S0lp S0ll "
@@ -29,6 +31,7 @@ constexpr std::string_view kFeatureSpec =
 constexpr size_t kNumFeatures = 75;
 
 constexpr uint64_t kNoneWord = 0x4E4F4E45ull, kRootWord = 0x524F4F54ull;
+constexpr uint64_t kUnknownWord = 0x554E4Bull;
 
 uint64_t Fingerprint() { return HashBytes(kFeatureSpec); }
 
@@ -62,7 +65,7 @@ uint32_t ArgMax(const Score* scores, uint32_t n, Allowed allowed) {
 
 struct ParserScratch {
   std::vector<uint64_t> w, p, s;  // Word, tag and suffix atoms per token 0..n+1.
-  std::vector<int32_t> scores;
+  std::vector<int16_t> scores;
   std::string text;
   ArcEagerState state;
 };
@@ -91,7 +94,11 @@ struct Parser::Impl {
     return true;
   }
 
-  static void Prepare(std::span<const ParserWord> words, ParserScratch* s) {
+  // Words seen at least min_word_count times in training; the others are
+  // represented by their tag (and the features that use them are shared).
+  FlatMap64 vocabulary;
+
+  void Prepare(std::span<const ParserWord> words, ParserScratch* s) const {
     const size_t n = words.size();
     s->w.resize(n + 2);
     s->p.resize(n + 2);
@@ -100,8 +107,9 @@ struct Parser::Impl {
     s->w[n + 1] = s->p[n + 1] = s->s[n + 1] = kRootWord;
     for (size_t i = 0; i < n; ++i) {
       NormalizeWord(words[i].form, &s->text);
-      s->w[i + 1] = HashBytes(s->text);
+      const uint64_t w = HashBytes(s->text);
       s->p[i + 1] = TagAtom(words[i].upos, words[i].xpos);
+      s->w[i + 1] = vocabulary.Find(w) ? w : Mix(kUnknownWord, s->p[i + 1]);
       const size_t len = s->text.size();
       s->s[i + 1] = HashBytes(std::string_view(s->text).substr(len > 3 ? len - 3 : 0)) ^ 0x5u;
     }
@@ -205,7 +213,7 @@ void Parser::Parse(std::span<const ParserWord> words, std::span<int> heads,
   const Impl& m = *impl_;
   const int n = static_cast<int>(words.size());
   if (n == 0) return;
-  Impl::Prepare(words, s);
+  m.Prepare(words, s);
   ArcEagerState& st = s->state;
   st.Reset(n);
   s->scores.resize(m.num_classes());
@@ -223,6 +231,7 @@ void Parser::Parse(std::span<const ParserWord> words, std::span<int> heads,
 Status Parser::Save(const std::string& path) const {
   ModelWriter w;
   w.Strings(impl_->labels);
+  impl_->vocabulary.Write(&w);
   impl_->weights.Write(&w);
   return WriteModelFile(path, ModelKind::kParser, Fingerprint(), w.payload());
 }
@@ -233,7 +242,8 @@ Result<std::unique_ptr<Parser>> Parser::Load(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   ModelReader r(payload);
   impl->labels = r.Strings();
-  bool ok = r.ok() && !impl->labels.empty() && impl->labels.size() < 0x7FFF &&
+  bool ok = r.ok() && impl->vocabulary.Read(&r) && !impl->labels.empty() &&
+            impl->labels.size() < 0x7FFF &&
             std::is_sorted(impl->labels.begin(), impl->labels.end()) && impl->weights.Read(&r) &&
             impl->weights.num_classes() == impl->num_classes() && r.at_end();
   if (!ok) return Status::Corruption(path + ": parser model payload does not decode");
@@ -287,6 +297,22 @@ Result<std::unique_ptr<Parser>> Parser::Train(const std::vector<TreebankSentence
   std::set<std::string> label_set{"root"};
   for (const TreebankSentence& s : data) label_set.insert(s.deprels.begin(), s.deprels.end());
   impl->labels.assign(label_set.begin(), label_set.end());
+  {
+    std::map<uint64_t, int64_t> counts;
+    std::string text;
+    for (const TreebankSentence& s : data) {
+      for (const std::string& form : s.forms) {
+        NormalizeWord(form, &text);
+        ++counts[HashBytes(text)];
+      }
+    }
+    std::vector<std::pair<uint64_t, uint64_t>> vocabulary;
+    for (auto [word, count] : counts) {
+      if (count >= options.min_word_count) vocabulary.push_back({word, 1});
+    }
+    impl->vocabulary.Build(std::move(vocabulary));
+    if (log) *log << "parser: vocabulary of " << impl->vocabulary.size() << " words\n";
+  }
   if (impl->labels.size() > 0x7FFE) return Status::InvalidArgument("too many relation labels");
   impl->InitLabels();
 
@@ -340,7 +366,7 @@ Result<std::unique_ptr<Parser>> Parser::Train(const std::vector<TreebankSentence
     for (size_t k : order) {
       const Gold& g = gold[k];
       const int n = static_cast<int>(g.words.size());
-      Impl::Prepare(g.words, &scratch);
+      impl->Prepare(g.words, &scratch);
       ArcEagerState& st = scratch.state;
       st.Reset(n);
       while (!st.Terminal()) {
@@ -385,7 +411,8 @@ Result<std::unique_ptr<Parser>> Parser::Train(const std::vector<TreebankSentence
            << " moves wrong in training (" << trainer.num_features() << " features)";
       if (!dev.empty()) {
         Parser snapshot(std::make_unique<Impl>(*impl));
-        snapshot.impl_->weights = trainer.Compile(CompileOptions{});
+        snapshot.impl_->weights =
+            trainer.Compile(CompileOptions{options.prune_fraction, kNumFeatures});
         auto [uas, las] = Score(snapshot, dev);
         *log << "; dev UAS " << uas << " LAS " << las;
       }
@@ -393,7 +420,16 @@ Result<std::unique_ptr<Parser>> Parser::Train(const std::vector<TreebankSentence
       log->flush();
     }
   }
-  impl->weights = trainer.Compile(CompileOptions{});
+  for (double f : options.prune_sweep) {  // Tuning aid: dev scores of smaller models.
+    if (!log || dev.empty()) break;
+    Parser snapshot(std::make_unique<Impl>(*impl));
+    snapshot.impl_->weights = trainer.Compile(CompileOptions{f, kNumFeatures});
+    auto [uas, las] = Score(snapshot, dev);
+    *log << "prune " << f << ": " << snapshot.impl_->weights.num_features() << " features, "
+         << static_cast<double>(snapshot.impl_->weights.bytes()) / 1048576.0 << " MiB; dev UAS "
+         << uas << " LAS " << las << "\n";
+  }
+  impl->weights = trainer.Compile(CompileOptions{options.prune_fraction, kNumFeatures});
   return std::unique_ptr<Parser>(new Parser(std::move(impl)));
 }
 
@@ -428,7 +464,7 @@ Status JackknifeTags(std::vector<TreebankSentence>* data, int folds,
       }
     }
     if (train.empty() || held.empty()) continue;
-    KG_ASSIGN_OR_RETURN(auto tagger, Tagger::Train(train, options, nullptr));
+    KG_ASSIGN_OR_RETURN(auto tagger, Tagger::Train(train, {}, options, nullptr));
     TagTreebank(*tagger, &held);
     int64_t right = 0, total = 0;
     for (size_t j = 0; j < held.size(); ++j) {

@@ -35,6 +35,16 @@ struct ParserTrainOptions {
   // exploration). Defaults 2 and 0.9.
   int explore_from_epoch = 2;
   double explore_probability = 0.9;
+  // Weights smaller than this fraction of the largest are dropped from the
+  // model (CompileOptions). Default 0.02: a third of the features' model
+  // size for about 0.3 points of attachment score (measured on EWT dev).
+  double prune_fraction = 0.02;
+  // Tuning aid: with dev data, logs the dev scores and model size at each of
+  // these prune fractions after training.
+  std::vector<double> prune_sweep;
+  // Words seen fewer times in training are represented by their tag.
+  // Default 2.
+  int min_word_count = 2;
 };
 
 struct ParserScratch;

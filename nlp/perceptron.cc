@@ -1,28 +1,69 @@
 #include "nlp/perceptron.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <new>
 
 namespace kg::nlp {
 namespace {
 
 uint64_t NonZero(uint64_t key) { return key == 0 ? 1 : key; }
 
+constexpr size_t kHugePage = size_t{2} << 20;
+
+template <typename V, typename T>
+V CopyTo(const std::vector<T>& v) {
+  return V(v.begin(), v.end());
+}
+
 }  // namespace
+
+template <typename T>
+void* HugePageAllocator<T>::AllocateHuge(size_t bytes) {
+  if (bytes < kHugePage / 2) {
+    void* p = std::malloc(bytes == 0 ? 1 : bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
+  }
+  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  madvise(p, rounded, MADV_HUGEPAGE);  // Advice only: failure is harmless.
+  return p;
+}
+
+template <typename T>
+void HugePageAllocator<T>::FreeHuge(void* p, size_t) {
+  std::free(p);
+}
+
+template struct HugePageAllocator<uint32_t>;
+template struct HugePageAllocator<int16_t>;
+template struct HugePageAllocator<WeightTable::Slot>;
 
 void WeightTable::Write(ModelWriter* w) const {
   w->U32(num_classes_);
+  w->U32(max_keys_);
   w->U64(num_features_);
-  w->Vec(slots_);
-  w->Vec(runs_);
+  w->Vec(std::vector<Slot>(slots_.begin(), slots_.end()));
+  w->Vec(std::vector<uint32_t>(runs_.begin(), runs_.end()));
+  w->Vec(std::vector<int16_t>(dense_.begin(), dense_.end()));
 }
 
 bool WeightTable::Read(ModelReader* r) {
   num_classes_ = r->U32();
+  max_keys_ = r->U32();
   num_features_ = r->U64();
-  slots_ = r->Vec<Slot>();
-  runs_ = r->Vec<uint32_t>();
-  if (!r->ok() || num_classes_ == 0 || num_classes_ > 0xFFFF) return false;
+  slots_ = CopyTo<HugeVector<Slot>>(r->Vec<Slot>());
+  runs_ = CopyTo<HugeVector<uint32_t>>(r->Vec<uint32_t>());
+  dense_ = CopyTo<HugeVector<int16_t>>(r->Vec<int16_t>());
+  if (!r->ok() || num_classes_ == 0 || num_classes_ > 0xFFFF || max_keys_ == 0) return false;
+  row_size_ = (num_classes_ + 7) / 8 * 8;
+  if (dense_.size() % row_size_ != 0) return false;
+  const size_t rows = dense_.size() / row_size_;
   const size_t n = slots_.size();
   if (n == 0 || (n & (n - 1)) != 0) return false;
   mask_ = n - 1;
@@ -34,6 +75,10 @@ bool WeightTable::Read(ModelReader* r) {
     ++used;
     if (s.run >= runs_.size()) return false;
     const uint32_t len = runs_[s.run];
+    if (len & kDense) {
+      if ((len & ~kDense) >= rows) return false;
+      continue;
+    }
     if (len > runs_.size() - s.run - 1) return false;
     for (uint32_t i = 1; i <= len; ++i) {
       if ((runs_[s.run + i] >> 16) >= num_classes_) return false;
@@ -130,8 +175,10 @@ WeightTable PerceptronTrainer::Compile(const CompileOptions& options) const {
   }
   WeightTable t;
   t.num_classes_ = num_classes_;
+  t.row_size_ = (num_classes_ + 7) / 8 * 8;
   if (max_abs == 0) max_abs = 1;
-  const double scale = 32767.0 / max_abs;
+  t.max_keys_ = std::max<uint32_t>(options.max_keys, 1);
+  const double scale = std::floor(32767.0 / t.max_keys_) / max_abs;
   const double floor = options.prune_fraction * max_abs;
   // Runs first, in feature order (deterministic), then the slots.
   std::vector<std::pair<uint64_t, uint32_t>> kept;  // key, run offset
@@ -153,6 +200,17 @@ WeightTable PerceptronTrainer::Compile(const CompileOptions& options) const {
       continue;
     }
     t.runs_[start] = n;
+    if (n >= options.dense_from) {  // Move the run into a dense row.
+      const size_t row = t.dense_.size() / t.row_size_;
+      t.dense_.resize(t.dense_.size() + t.row_size_, 0);
+      int16_t* w = &t.dense_[row * t.row_size_];
+      for (uint32_t j = 1; j <= n; ++j) {
+        const uint32_t e = t.runs_[start + j];
+        w[e >> 16] = static_cast<int16_t>(e & 0xFFFF);
+      }
+      t.runs_.resize(start + 1);
+      t.runs_[start] = WeightTable::kDense | static_cast<uint32_t>(row);
+    }
     kept.push_back({feature_keys_[f], start});
   }
   size_t size = 16;

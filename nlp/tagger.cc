@@ -50,7 +50,7 @@ bool UposFromName(std::string_view name, Upos* out) {
 struct TaggerScratch {
   std::vector<WordAtoms> atoms;  // With two padding positions on each side.
   std::vector<uint64_t> amb;     // Ambiguity atom per padded position.
-  std::vector<int32_t> scores;
+  std::vector<int16_t> scores;
   std::string text;
 };
 void TaggerScratchDeleter::operator()(TaggerScratch* s) const { delete s; }
@@ -190,7 +190,23 @@ Result<std::unique_ptr<Tagger>> Tagger::Load(const std::string& path) {
   return std::unique_ptr<Tagger>(new Tagger(std::move(impl)));
 }
 
+double Tagger::UposAccuracy(const std::vector<TreebankSentence>& data) const {
+  auto scratch = NewTaggerScratch();
+  std::vector<std::string_view> forms;
+  std::vector<uint16_t> tags;
+  int64_t right = 0, total = 0;
+  for (const TreebankSentence& s : data) {
+    forms.assign(s.forms.begin(), s.forms.end());
+    tags.assign(forms.size(), 0);
+    Tag(forms, tags, scratch.get());
+    for (size_t i = 0; i < forms.size(); ++i) right += UposName(upos(tags[i])) == s.upos[i];
+    total += static_cast<int64_t>(forms.size());
+  }
+  return total == 0 ? 0.0 : 100.0 * static_cast<double>(right) / static_cast<double>(total);
+}
+
 Result<std::unique_ptr<Tagger>> Tagger::Train(const std::vector<TreebankSentence>& data,
+                                              const std::vector<TreebankSentence>& dev,
                                               const TaggerTrainOptions& options,
                                               std::ostream* log) {
   if (data.empty()) return Status::InvalidArgument("no training sentences");
@@ -308,11 +324,17 @@ Result<std::unique_ptr<Tagger>> Tagger::Train(const std::vector<TreebankSentence
       *log << "tagger epoch " << epoch << ": train accuracy "
            << (100.0 * static_cast<double>(correct) /
                static_cast<double>(std::max<int64_t>(total, 1)))
-           << "%, " << trainer.num_features() << " features\n";
+           << "%, " << trainer.num_features() << " features";
+      if (!dev.empty()) {
+        auto copy = std::make_unique<Impl>(*impl);
+        copy->weights = trainer.Compile(CompileOptions{options.prune_fraction, kNumFeatures});
+        *log << "; dev UPOS " << Tagger(std::move(copy)).UposAccuracy(dev) << "%";
+      }
+      *log << "\n";
       log->flush();
     }
   }
-  impl->weights = trainer.Compile(CompileOptions{});
+  impl->weights = trainer.Compile(CompileOptions{options.prune_fraction, kNumFeatures});
   return std::unique_ptr<Tagger>(new Tagger(std::move(impl)));
 }
 

@@ -62,6 +62,8 @@ struct TaggerTrainOptions {
   double dict_purity = 0.995;
   // Words seen at least this often get an ambiguity-class feature. Default 2.
   int ambiguity_min_count = 2;
+  // Weights below this fraction of the largest are dropped. Default 1e-4.
+  double prune_fraction = 1e-4;
 };
 
 struct TaggerScratch;  // Per-thread buffers (tagger.cc); create with NewTaggerScratch.
@@ -81,10 +83,14 @@ class Tagger {
   // parser model, another format version or feature set, truncation.
   static Result<std::unique_ptr<Tagger>> Load(const std::string& path);
   // Trains on `data` (forms, UPOS and XPOS are used). Progress goes to *log
-  // when not null.
+  // when not null, with the UPOS accuracy on `dev` after every epoch when
+  // `dev` is not empty.
   static Result<std::unique_ptr<Tagger>> Train(const std::vector<TreebankSentence>& data,
+                                               const std::vector<TreebankSentence>& dev,
                                                const TaggerTrainOptions& options,
                                                std::ostream* log);
+  // Percentage of the words of `data` whose UPOS this tagger predicts.
+  double UposAccuracy(const std::vector<TreebankSentence>& data) const;
   Status Save(const std::string& path) const;
 
   // Tags one sentence: tags[i] receives the tag class of forms[i].

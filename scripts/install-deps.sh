@@ -8,7 +8,7 @@ PACKAGES=(
   librocksdb-dev rapidjson-dev libboost-graph-dev libboost-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libicu-dev libcli11-dev libxxhash-dev
-  liblingua-en-tagger-perl wordnet-base iso-codes
+  wordnet-base iso-codes
   graphviz libxml2-utils chromium clang libclang-rt-14-dev
 )
 

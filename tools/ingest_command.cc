@@ -23,6 +23,7 @@ struct PipelineFlags {
   bool open_triples = false;
   bool bulk = false;
   bool no_topology = false;
+  std::string parse = "none";
 };
 
 void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
@@ -38,6 +39,11 @@ void AddPipelineFlags(CLI::App* cmd, PipelineFlags* flags) {
   cmd->add_option("--max-record-bytes", flags->driver.max_record_bytes,
                   "Reject input records longer than this")
       ->capture_default_str();
+  cmd->add_option("--parse", flags->parse,
+                  "Sentences given a dependency tree: none (the relation rules do not read "
+                  "trees yet), candidates (two actor mentions and a verb) or all")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"candidates", "all", "none"}));
 }
 
 Result<std::unique_ptr<Pipeline>> MakePipeline(const GlobalOptions& global,
@@ -46,6 +52,9 @@ Result<std::unique_ptr<Pipeline>> MakePipeline(const GlobalOptions& global,
       MakePipelineOptions(global.data_dir, flags.actor_files, flags.verb_files);
   options.trace = flags.trace;
   options.open_triples = flags.open_triples;
+  options.parse = flags.parse == "all"    ? PipelineOptions::ParseMode::kAll
+                  : flags.parse == "none" ? PipelineOptions::ParseMode::kNone
+                                          : PipelineOptions::ParseMode::kCandidates;
   return Pipeline::Create(options);
 }
 

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "ingest/article_reader.h"
+#include "ingest/parse_output.h"
 #include "nlp/analyzer.h"
 #include "nlp/conllu.h"
 #include "tools/commands.h"
@@ -16,6 +18,7 @@ namespace kg::tools {
 namespace {
 
 struct ParseFlags {
+  std::vector<std::string> inputs;
   std::string conllu;
   std::string output = "-";
   std::string tagger, parser;
@@ -91,6 +94,59 @@ int RunParseConllu(const nlp::Analyzer& analyzer, const ParseFlags& f, bool quie
   return kExitOk;
 }
 
+// Articles (JSON Lines, text files or -): the pipeline's own sentences.
+int RunParseArticles(const nlp::Analyzer& analyzer, const ParseFlags& f, bool quiet) {
+  std::ofstream out_file;
+  std::ostream* out = &std::cout;
+  if (f.output != "-") {
+    out_file.open(f.output, std::ios::binary | std::ios::trunc);
+    if (!out_file) {
+      PrintError("parse", f.output + ": cannot create");
+      return kExitFailure;
+    }
+    out = &out_file;
+  }
+  PipelineOptions options;
+  int64_t articles = 0, rejected = 0;
+  std::string buffer, error;
+  Article article;
+  for (const std::string& path : f.inputs) {
+    auto reader = ArticleReader::Open(path);
+    if (!reader.ok()) {
+      PrintError("parse", reader.status().message());
+      return kExitFailure;
+    }
+    while (true) {
+      const ReadOutcome outcome = (*reader)->Next(&article, &error);
+      if (outcome == ReadOutcome::kEnd) break;
+      if (outcome == ReadOutcome::kRejected) {
+        std::fprintf(stderr, "%s: %s\n", (*reader)->Location().c_str(), error.c_str());
+        ++rejected;
+        continue;
+      }
+      buffer.clear();
+      Status s = AppendArticleConllu(analyzer, article, options, &buffer);
+      if (!s.ok()) {
+        std::fprintf(stderr, "%s: %s\n", (*reader)->Location().c_str(), s.message().c_str());
+        ++rejected;
+        continue;
+      }
+      out->write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      ++articles;
+    }
+  }
+  out->flush();
+  if (!*out) {
+    PrintError("parse", f.output + ": write failed");
+    return kExitFailure;
+  }
+  if (!quiet) {
+    std::fprintf(stderr, "kg parse: %lld articles parsed, %lld rejected\n",
+                 static_cast<long long>(articles), static_cast<long long>(rejected));
+  }
+  return rejected > 0 ? kExitPartial : kExitOk;
+}
+
 }  // namespace
 
 void RegisterParseCommand(CLI::App& app, GlobalOptions& global, int* exit_code) {
@@ -99,26 +155,35 @@ void RegisterParseCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
       "parse",
       "Tag and dependency-parse sentences; write CoNLL-U (UPOS, Penn XPOS, head, UD "
       "relation)");
+  cmd->add_option("inputs", flags->inputs,
+                  "Articles: JSON Lines (id, text, ...), .txt files, or - for stdin; written "
+                  "as CoNLL-U with the pipeline's sentences and tokens (offsets in MISC)");
   cmd->add_option("--conllu", flags->conllu,
-                  "Read CoNLL-U (- for stdin): keep its words, predict the other columns")
-      ->required();
+                  "Read CoNLL-U instead (- for stdin): keep its words, predict the other columns");
   cmd->add_option("-o,--output", flags->output, "Output file (default: stdout)");
   cmd->add_option("--tagger", flags->tagger, "Tagger model (default: DATA_DIR/models/tagger.kgm)");
   cmd->add_option("--parser", flags->parser, "Parser model (default: DATA_DIR/models/parser.kgm)");
   cmd->callback([flags, &global, exit_code]() {
     const std::string data_dir =
         global.data_dir.empty() ? std::string(KG_DEFAULT_DATA_DIR) : global.data_dir;
+    const std::string models = data_dir + "/" + std::string(nlp::kModelFolder) + "/";
     const std::string tagger =
-        flags->tagger.empty() ? data_dir + "/" + std::string(nlp::kTaggerModelFile) : flags->tagger;
+        flags->tagger.empty() ? models + std::string(nlp::kTaggerModelFile) : flags->tagger;
     const std::string parser =
-        flags->parser.empty() ? data_dir + "/" + std::string(nlp::kParserModelFile) : flags->parser;
+        flags->parser.empty() ? models + std::string(nlp::kParserModelFile) : flags->parser;
+    if (flags->conllu.empty() == flags->inputs.empty()) {
+      PrintError("parse", "give either article files or --conllu FILE");
+      *exit_code = kExitUsage;
+      return;
+    }
     auto analyzer = nlp::Analyzer::Load(tagger, parser);
     if (!analyzer.ok()) {
       PrintError("parse", analyzer.status().message());
       *exit_code = kExitFailure;
       return;
     }
-    *exit_code = RunParseConllu(**analyzer, *flags, global.quiet);
+    *exit_code = flags->conllu.empty() ? RunParseArticles(**analyzer, *flags, global.quiet)
+                                       : RunParseConllu(**analyzer, *flags, global.quiet);
   });
 }
 

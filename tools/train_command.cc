@@ -22,6 +22,8 @@ struct TrainFlags {
   int epochs = 0;  // 0: the model's default.
   int tagger_epochs = 0;
   int folds = 5;
+  double prune = -1;  // <0: the model's default.
+  std::vector<double> prune_sweep;
   uint64_t seed = 1;
 };
 
@@ -51,26 +53,11 @@ int RunTrain(const std::string& what, const TrainFlags& f, bool quiet) {
   Status saved;
   size_t features = 0, bytes = 0;
   if (what == "tagger") {
-    auto tagger = nlp::Tagger::Train(*data, tagger_options, log);
+    if (f.prune >= 0) tagger_options.prune_fraction = f.prune;
+    auto tagger = nlp::Tagger::Train(*data, *dev, tagger_options, log);
     if (!tagger.ok()) {
       PrintError("train", tagger.status().message());
       return kExitFailure;
-    }
-    if (!dev->empty()) {
-      std::vector<nlp::TreebankSentence> tagged = *dev;
-      nlp::TagTreebank(**tagger, &tagged);
-      int64_t right = 0, total = 0;
-      for (size_t k = 0; k < tagged.size(); ++k) {
-        for (size_t i = 0; i < tagged[k].upos.size(); ++i) {
-          right += tagged[k].upos[i] == (*dev)[k].upos[i];
-          ++total;
-        }
-      }
-      if (log) {
-        *log << "tagger dev UPOS "
-             << 100.0 * static_cast<double>(right) / static_cast<double>(total) << "% over "
-             << total << " words\n";
-      }
     }
     features = (*tagger)->num_features();
     bytes = (*tagger)->weight_bytes();
@@ -79,6 +66,8 @@ int RunTrain(const std::string& what, const TrainFlags& f, bool quiet) {
     nlp::ParserTrainOptions options;
     options.seed = f.seed;
     if (f.epochs > 0) options.epochs = f.epochs;
+    if (f.prune >= 0) options.prune_fraction = f.prune;
+    options.prune_sweep = f.prune_sweep;
     if (f.folds >= 2) {
       Status s = nlp::JackknifeTags(&*data, f.folds, tagger_options, log);
       if (!s.ok()) {
@@ -138,8 +127,12 @@ void RegisterTrainCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
     sub->add_option("--dev", flags->dev, "Development treebank(s): accuracy logged");
     sub->add_option("--epochs", flags->epochs,
                     what == "tagger" ? "Passes over the data (default 10)"
-                                     : "Passes over the data (default 15)");
+                                     : "Passes over the data (default 9)");
     sub->add_option("--seed", flags->seed, "Shuffle/exploration seed")->capture_default_str();
+    sub->add_option("--prune", flags->prune,
+                    what == "tagger"
+                        ? "Drop weights below this fraction of the largest (default 1e-4)"
+                        : "Drop weights below this fraction of the largest (default 0.02)");
     if (what == "parser") {
       sub->add_option("--folds", flags->folds,
                       "Jackknife folds for the training tags (0/1: gold tags)")
@@ -147,6 +140,8 @@ void RegisterTrainCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
       sub->add_option("--tagger-epochs", flags->tagger_epochs,
                       "Epochs of the jackknife taggers (default: the tagger's)");
       sub->add_option("--tagger", flags->tagger, "Tagger model that tags the --dev sentences");
+      sub->add_option("--prune-sweep", flags->prune_sweep,
+                      "Log dev scores and model size at each of these prune fractions");
     }
     sub->callback(
         [what, flags, &global, exit_code]() { *exit_code = RunTrain(what, *flags, global.quiet); });
