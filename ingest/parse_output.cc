@@ -8,14 +8,7 @@ namespace kg {
 
 Status AppendArticleConllu(const nlp::Analyzer& analyzer, const Article& article,
                            const PipelineOptions& options, std::string* out) {
-  if (article.text.size() > options.max_article_bytes) {
-    return Status::ResourceExhausted("article text is " + std::to_string(article.text.size()) +
-                                     " bytes; the cap is " +
-                                     std::to_string(options.max_article_bytes));
-  }
-  if (!ingest::IsValidUtf8(article.text)) {
-    return Status::InvalidArgument("article text is not valid UTF-8");
-  }
+  KG_RETURN_IF_ERROR(CheckArticleText(article, options));
   ingest::Document doc;
   doc.text = article.text;
   ingest::TextOptions text_options;

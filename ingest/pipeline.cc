@@ -57,6 +57,17 @@ bool HasVerb(const ingest::Document& doc, const ingest::Sentence& sent) {
 
 }  // namespace
 
+Status CheckArticleText(const Article& article, const PipelineOptions& options) {
+  if (article.text.size() > options.max_article_bytes) {
+    return Status::ResourceExhausted("article text is " + std::to_string(article.text.size()) +
+                                     " bytes; the cap is " +
+                                     std::to_string(options.max_article_bytes));
+  }
+  if (!IsWellFormedUtf8(article.text))
+    return Status::InvalidArgument("article text is not valid UTF-8");
+  return Status::Ok();
+}
+
 struct Pipeline::Impl {
   PipelineOptions options;
   ingest::Dictionaries dicts;
@@ -96,13 +107,7 @@ Status Pipeline::Process(const Article& article, Extraction* out) const {
   *out = Extraction();
   out->id = article.id;
   const PipelineOptions& options = impl_->options;
-  if (article.text.size() > options.max_article_bytes) {
-    return Status::ResourceExhausted("article text is " + std::to_string(article.text.size()) +
-                                     " bytes; the cap is " +
-                                     std::to_string(options.max_article_bytes));
-  }
-  if (!IsWellFormedUtf8(article.text))
-    return Status::InvalidArgument("article text is not valid UTF-8");
+  KG_RETURN_IF_ERROR(CheckArticleText(article, options));
 
   ingest::Document doc;
   doc.text = article.text;

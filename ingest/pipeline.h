@@ -104,6 +104,10 @@ struct Extraction {
   ExtractStats stats;
 };
 
+// The checks Pipeline::Process applies to an article before reading it:
+// at most options.max_article_bytes of well-formed UTF-8.
+Status CheckArticleText(const Article& article, const PipelineOptions& options);
+
 class Pipeline {
  public:
   // Loads dictionaries and models. Errors name the file and line at fault.

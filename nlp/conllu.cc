@@ -123,10 +123,10 @@ Result<bool> ConlluReader::Next(ConlluSentence* out) {
   return true;
 }
 
-Result<std::vector<ConlluSentence>> ReadConlluFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot open");
-  ConlluReader reader(in, path);
+namespace {
+
+Result<std::vector<ConlluSentence>> ReadAll(std::istream& in, std::string name) {
+  ConlluReader reader(in, name);
   std::vector<ConlluSentence> out;
   while (true) {
     ConlluSentence s;
@@ -134,21 +134,21 @@ Result<std::vector<ConlluSentence>> ReadConlluFile(const std::string& path) {
     if (!more) break;
     out.push_back(std::move(s));
   }
-  if (in.bad()) return Status::IoError(path + ": read error");
+  if (in.bad()) return Status::IoError(name + ": read error");
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<ConlluSentence>> ReadConlluFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path + ": cannot open");
+  return ReadAll(in, path);
 }
 
 Result<std::vector<ConlluSentence>> ParseConllu(std::string_view text, std::string name) {
   std::istringstream in{std::string(text)};
-  ConlluReader reader(in, std::move(name));
-  std::vector<ConlluSentence> out;
-  while (true) {
-    ConlluSentence s;
-    KG_ASSIGN_OR_RETURN(bool more, reader.Next(&s));
-    if (!more) break;
-    out.push_back(std::move(s));
-  }
-  return out;
+  return ReadAll(in, std::move(name));
 }
 
 void AppendConllu(const ConlluSentence& s, std::string* out) {

@@ -19,7 +19,7 @@
 
 namespace kg::nlp {
 
-inline constexpr uint32_t kModelFormatVersion = 1;
+inline constexpr uint32_t kModelFormatVersion = 2;  // 2: compact weight tables.
 enum class ModelKind : uint32_t { kTagger = 1, kParser = 2 };
 
 // Appends typed values to a payload.

@@ -44,47 +44,118 @@ template struct HugePageAllocator<uint32_t>;
 template struct HugePageAllocator<int16_t>;
 template struct HugePageAllocator<WeightTable::Slot>;
 
+// On disk a table is compact (the file of a model is what the 10 MiB budget
+// counts; in memory the slots and runs are laid out for speed): the dense
+// rows as they are, then one byte stream with, for every occupied slot in
+// order, the gap to the previous one (varint), the 24-bit fingerprint (3
+// bytes) and the run: its length (varint; 0 = a dense row, whose number
+// follows as a varint), then per weight the class (varint) and the weight
+// (zigzag varint; most are small after quantisation).
+namespace {
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(std::string_view in, size_t* pos, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && *pos < in.size(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in[(*pos)++]);
+    *v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void WeightTable::Write(ModelWriter* w) const {
   w->U32(num_classes_);
   w->U32(max_keys_);
   w->U64(num_features_);
-  w->Vec(std::vector<Slot>(slots_.begin(), slots_.end()));
-  w->Vec(std::vector<uint32_t>(runs_.begin(), runs_.end()));
+  w->U64(slots_.size());
   w->Vec(std::vector<int16_t>(dense_.begin(), dense_.end()));
+  std::string stream;
+  size_t previous = 0;
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const Slot& slot = slots_[i];
+    if (slot.fingerprint == 0) continue;
+    PutVarint(&stream, i - previous);
+    previous = i;
+    for (int b = 0; b < 3; ++b) stream.push_back(static_cast<char>(slot.fingerprint >> (8 * b)));
+    const uint32_t head = runs_[slot.run];
+    if (head & kDense) {
+      PutVarint(&stream, 0);
+      PutVarint(&stream, head & ~kDense);
+      continue;
+    }
+    PutVarint(&stream, head);
+    for (uint32_t j = 1; j <= head; ++j) {
+      const uint32_t e = runs_[slot.run + j];
+      const auto weight = static_cast<int16_t>(e & 0xFFFF);
+      PutVarint(&stream, e >> 16);
+      PutVarint(&stream, weight < 0 ? (static_cast<uint32_t>(-(weight + 1)) << 1) | 1
+                                    : static_cast<uint32_t>(weight) << 1);
+    }
+  }
+  w->Str(stream);
 }
 
 bool WeightTable::Read(ModelReader* r) {
   num_classes_ = r->U32();
   max_keys_ = r->U32();
   num_features_ = r->U64();
-  slots_ = CopyTo<HugeVector<Slot>>(r->Vec<Slot>());
-  runs_ = CopyTo<HugeVector<uint32_t>>(r->Vec<uint32_t>());
+  const uint64_t num_slots = r->U64();
   dense_ = CopyTo<HugeVector<int16_t>>(r->Vec<int16_t>());
-  if (!r->ok() || num_classes_ == 0 || num_classes_ > 0xFFFF || max_keys_ == 0) return false;
+  const std::string stream = r->Str();
+  if (!r->ok() || num_classes_ == 0 || num_classes_ > 0x7FFF || max_keys_ == 0) return false;
+  if (num_slots == 0 || (num_slots & (num_slots - 1)) != 0 || num_slots > (uint64_t{1} << 32) ||
+      num_features_ >= num_slots) {
+    return false;
+  }
   row_size_ = (num_classes_ + 7) / 8 * 8;
   if (dense_.size() % row_size_ != 0) return false;
   const size_t rows = dense_.size() / row_size_;
-  const size_t n = slots_.size();
-  if (n == 0 || (n & (n - 1)) != 0) return false;
-  mask_ = n - 1;
-  // Validate every run so that Score() can never read out of bounds, and
-  // that at least one slot is empty (so a probe always ends).
-  size_t used = 0;
-  for (const Slot& s : slots_) {
-    if (s.fingerprint == 0) continue;
-    ++used;
-    if (s.run >= runs_.size()) return false;
-    const uint32_t len = runs_[s.run];
-    if (len & kDense) {
-      if ((len & ~kDense) >= rows) return false;
+  slots_.assign(num_slots, Slot{});
+  mask_ = num_slots - 1;
+  runs_.clear();
+  size_t pos = 0, index = 0;
+  for (uint64_t f = 0; f < num_features_; ++f) {
+    uint64_t gap = 0, len = 0;
+    if (!GetVarint(stream, &pos, &gap) || (f > 0 && gap == 0) || gap >= num_slots - index) {
+      return false;
+    }
+    index += gap;
+    if (stream.size() - pos < 3) return false;
+    uint32_t fp = 0;
+    for (int b = 0; b < 3; ++b)
+      fp |= static_cast<uint32_t>(static_cast<uint8_t>(stream[pos++])) << (8 * b);
+    if (fp == 0 || !GetVarint(stream, &pos, &len)) return false;
+    if (runs_.size() >= kDense) return false;
+    slots_[index] = {fp, static_cast<uint32_t>(runs_.size())};
+    if (len == 0) {
+      uint64_t row = 0;
+      if (!GetVarint(stream, &pos, &row) || row >= rows) return false;
+      runs_.push_back(kDense | static_cast<uint32_t>(row));
       continue;
     }
-    if (len > runs_.size() - s.run - 1) return false;
-    for (uint32_t i = 1; i <= len; ++i) {
-      if ((runs_[s.run + i] >> 16) >= num_classes_) return false;
+    if (len > num_classes_) return false;
+    runs_.push_back(static_cast<uint32_t>(len));
+    for (uint64_t j = 0; j < len; ++j) {
+      uint64_t cls = 0, zz = 0;
+      if (!GetVarint(stream, &pos, &cls) || !GetVarint(stream, &pos, &zz)) return false;
+      if (cls >= num_classes_ || zz > 0xFFFF) return false;
+      const int32_t weight =
+          (zz & 1) ? -static_cast<int32_t>(zz >> 1) - 1 : static_cast<int32_t>(zz >> 1);
+      runs_.push_back(static_cast<uint32_t>(cls) << 16 |
+                      static_cast<uint16_t>(static_cast<int16_t>(weight)));
     }
   }
-  return used < n && used == num_features_;
+  return pos == stream.size();
 }
 
 PerceptronTrainer::PerceptronTrainer(uint32_t num_classes) : num_classes_(num_classes) {

@@ -95,11 +95,12 @@ class WeightTable {
  private:
   friend class PerceptronTrainer;
   struct Slot {
-    uint32_t fingerprint = 0;  // 0: empty.
+    uint32_t fingerprint = 0;  // 24 bits; 0: empty.
     uint32_t run = 0;          // Offset of the run in runs_.
   };
+  // 24 high bits of the key (the slot number holds low bits of it too).
   static uint32_t Fingerprint(uint64_t key) {
-    uint32_t f = static_cast<uint32_t>(key >> 32);
+    const auto f = static_cast<uint32_t>(key >> 40);
     return f == 0 ? 1 : f;
   }
   const uint32_t* Find(uint64_t key) const {

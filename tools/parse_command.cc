@@ -24,6 +24,17 @@ struct ParseFlags {
   std::string tagger, parser;
 };
 
+// stdout for "-", else the file (nullptr and a message when it cannot be created).
+std::ostream* OpenOutput(const std::string& path, std::ofstream* file) {
+  if (path == "-") return &std::cout;
+  file->open(path, std::ios::binary | std::ios::trunc);
+  if (!*file) {
+    PrintError("parse", path + ": cannot create");
+    return nullptr;
+  }
+  return file;
+}
+
 int RunParseConllu(const nlp::Analyzer& analyzer, const ParseFlags& f, bool quiet) {
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -36,15 +47,8 @@ int RunParseConllu(const nlp::Analyzer& analyzer, const ParseFlags& f, bool quie
     in = &file;
   }
   std::ofstream out_file;
-  std::ostream* out = &std::cout;
-  if (f.output != "-") {
-    out_file.open(f.output, std::ios::binary | std::ios::trunc);
-    if (!out_file) {
-      PrintError("parse", f.output + ": cannot create");
-      return kExitFailure;
-    }
-    out = &out_file;
-  }
+  std::ostream* out = OpenOutput(f.output, &out_file);
+  if (out == nullptr) return kExitFailure;
   const auto start = std::chrono::steady_clock::now();
   nlp::ConlluReader reader(*in, f.conllu == "-" ? "<stdin>" : f.conllu);
   nlp::ConlluSentence sentence;
@@ -97,15 +101,8 @@ int RunParseConllu(const nlp::Analyzer& analyzer, const ParseFlags& f, bool quie
 // Articles (JSON Lines, text files or -): the pipeline's own sentences.
 int RunParseArticles(const nlp::Analyzer& analyzer, const ParseFlags& f, bool quiet) {
   std::ofstream out_file;
-  std::ostream* out = &std::cout;
-  if (f.output != "-") {
-    out_file.open(f.output, std::ios::binary | std::ios::trunc);
-    if (!out_file) {
-      PrintError("parse", f.output + ": cannot create");
-      return kExitFailure;
-    }
-    out = &out_file;
-  }
+  std::ostream* out = OpenOutput(f.output, &out_file);
+  if (out == nullptr) return kExitFailure;
   PipelineOptions options;
   int64_t articles = 0, rejected = 0;
   std::string buffer, error;

@@ -132,7 +132,7 @@ void RegisterTrainCommand(CLI::App& app, GlobalOptions& global, int* exit_code) 
     sub->add_option("--prune", flags->prune,
                     what == "tagger"
                         ? "Drop weights below this fraction of the largest (default 1e-4)"
-                        : "Drop weights below this fraction of the largest (default 0.02)");
+                        : "Drop weights below this fraction of the largest (default 0.01)");
     if (what == "parser") {
       sub->add_option("--folds", flags->folds,
                       "Jackknife folds for the training tags (0/1: gold tags)")

@@ -100,6 +100,22 @@ TEST(NlpCliTest, ParsesArticlesWithTheShippedModelsAndOffsets) {
   EXPECT_EQ((*sentences)[1].words[1].misc, "TokenRange=3:5|SpaceAfter=No");
 }
 
+TEST(NlpCliTest, ParsingSentencesDoesNotChangeTheExtractedEvents) {
+  // The relation rules read tags, not trees, so --parse must not change
+  // the events; with two threads the output is the same as with one.
+  const std::string sample = ShellQuote(SourcePath("data/sample/articles.jsonl"));
+  auto none = Kg("extract -q --parse none " + sample);
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_NE(none.out.find("\"events\""), std::string::npos);
+  for (const char* mode : {"candidates", "all"}) {
+    auto parsed = Kg(std::string("extract -q -j 2 --parse ") + mode + " " + sample);
+    ASSERT_EQ(parsed.exit_code, 0) << parsed.err;
+    EXPECT_EQ(parsed.out, none.out) << mode;
+  }
+  auto bad = Kg("extract -q --parse sometimes " + sample);
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 TEST(NlpCliTest, BadInputGivesClearErrors) {
   TempDir dir;
   const std::string bad = dir.Sub("bad.conllu");
