@@ -55,38 +55,7 @@ class WeightTable {
   // keys: prefetch the slots, find the runs and prefetch them, then add.
   // REQUIRES: keys.size() <= max_keys() (the quantisation guarantees that
   // int16 sums of that many weights cannot overflow).
-  void Score(std::span<const uint64_t> keys, int16_t* __restrict scores) const {
-    constexpr size_t kBlock = 32;
-    const uint32_t* runs[kBlock];
-    const uint32_t classes = num_classes_;
-    for (size_t base = 0; base < keys.size(); base += kBlock) {
-      const size_t n = std::min(kBlock, keys.size() - base);
-      const uint64_t* k = keys.data() + base;
-      for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[k[i] & mask_]);
-      for (size_t i = 0; i < n; ++i) {
-        runs[i] = Find(k[i]);
-        if (runs[i] != nullptr) __builtin_prefetch(runs[i]);
-      }
-      for (size_t i = 0; i < n; ++i) {
-        const uint32_t* run = runs[i];
-        if (run == nullptr) continue;
-        const uint32_t head = run[0];
-        if (head & kDense) {
-          // A feature with many classes adds a dense row: sequential and
-          // vectorised, where a sparse run would scatter its adds.
-          const int16_t* __restrict row = &dense_[static_cast<size_t>(head & ~kDense) * row_size_];
-          for (uint32_t c = 0; c < classes; ++c) {
-            scores[c] = static_cast<int16_t>(scores[c] + row[c]);
-          }
-        } else {
-          for (uint32_t j = 1; j <= head; ++j) {
-            int16_t& score = scores[run[j] >> 16];
-            score = static_cast<int16_t>(score + static_cast<int16_t>(run[j] & 0xFFFF));
-          }
-        }
-      }
-    }
-  }
+  void Score(std::span<const uint64_t> keys, int16_t* __restrict scores) const;
 
   void Write(ModelWriter* w) const;
   // Reads and validates a table written by Write().
