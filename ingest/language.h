@@ -1,8 +1,13 @@
 // Internal to ingest/: the bridge from the pipeline's tokens to the language
-// layer (nlp/). The tokenizer already splits words the way UD does ("do" +
-// "n't", "Russia" + "'s"), so a sentence's tokens are the tagger's and the
-// parser's words; they read the tokens' normalised forms (ASCII quotes and
-// dashes), and offsets stay those of the tokens.
+// layer (nlp/). The tokenizer already splits clitics the way UD does ("do" +
+// "n't", "ca" + "n't", "Russia" + "'s") and keeps "U.S." and "400,000"
+// whole as UD does, so a sentence's tokens are the tagger's and the
+// parser's words, one to one, and offsets stay those of the tokens. Where UD
+// English splits further and we do not ("war-torn" is one token, EWT writes
+// war - torn; "cannot" is one token, EWT writes can + not), the models see
+// an unsplit word and tag it from its affixes and shape (kg parse: "war-torn"
+// ADJ amod, "cannot" AUX aux). The models read the tokens' normalised forms
+// (ASCII quotes and dashes).
 #pragma once
 
 #include "ingest/document.h"
