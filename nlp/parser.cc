@@ -64,7 +64,7 @@ uint32_t ArgMax(const Score* scores, uint32_t n, Allowed allowed) {
 }  // namespace
 
 struct ParserScratch {
-  std::vector<uint64_t> w, p, s;  // Word, tag and suffix atoms per token 0..n+1.
+  std::vector<uint64_t> w, p;  // Word and tag atoms per token 0..n+1.
   std::vector<int16_t> scores;
   std::string text;
   ArcEagerState state;
@@ -102,16 +102,13 @@ struct Parser::Impl {
     const size_t n = words.size();
     s->w.resize(n + 2);
     s->p.resize(n + 2);
-    s->s.resize(n + 2);
-    s->w[0] = s->p[0] = s->s[0] = kNoneWord;
-    s->w[n + 1] = s->p[n + 1] = s->s[n + 1] = kRootWord;
+    s->w[0] = s->p[0] = kNoneWord;
+    s->w[n + 1] = s->p[n + 1] = kRootWord;
     for (size_t i = 0; i < n; ++i) {
       NormalizeWord(words[i].form, &s->text);
       const uint64_t w = HashBytes(s->text);
       s->p[i + 1] = TagAtom(words[i].upos, words[i].xpos);
       s->w[i + 1] = vocabulary.Find(w) ? w : Mix(kUnknownWord, s->p[i + 1]);
-      const size_t len = s->text.size();
-      s->s[i + 1] = HashBytes(std::string_view(s->text).substr(len > 3 ? len - 3 : 0)) ^ 0x5u;
     }
   }
 
