@@ -2,12 +2,26 @@
 
 #include "ingest/document.h"
 #include "ingest/language.h"
+#include "ingest/lemmatizer.h"
 #include "ingest/text.h"
 
 namespace kg {
 
-Status AppendArticleConllu(const nlp::Analyzer& analyzer, const Article& article,
-                           const PipelineOptions& options, std::string* out) {
+ArticleParser::ArticleParser(const nlp::Analyzer& analyzer, const PipelineOptions& options,
+                             std::unique_ptr<ingest::Lemmatizer> lemmatizer)
+    : analyzer_(analyzer), options_(options), lemmatizer_(std::move(lemmatizer)) {}
+ArticleParser::~ArticleParser() = default;
+
+Result<std::unique_ptr<ArticleParser>> ArticleParser::Create(const nlp::Analyzer& analyzer,
+                                                             const PipelineOptions& options) {
+  KG_ASSIGN_OR_RETURN(auto lemmatizer, ingest::Lemmatizer::Load(options.wordnet_dir));
+  return std::unique_ptr<ArticleParser>(
+      new ArticleParser(analyzer, options, std::move(lemmatizer)));
+}
+
+Status ArticleParser::AppendConllu(const Article& article, std::string* out) const {
+  const nlp::Analyzer& analyzer = analyzer_;
+  const PipelineOptions& options = options_;
   KG_RETURN_IF_ERROR(CheckArticleText(article, options));
   ingest::Document doc;
   doc.text = article.text;
@@ -18,6 +32,7 @@ Status AppendArticleConllu(const nlp::Analyzer& analyzer, const Article& article
   for (ingest::Sentence& sent : doc.sentences) {
     if (sent.skipped || sent.first_token == sent.last_token) continue;
     ingest::TagSentence(analyzer, &doc, &sent);
+    lemmatizer_->Lemmatize(&doc, sent.first_token, sent.last_token);
     ingest::ParseSentence(analyzer, &doc, &sent);
     std::string text(doc.text.substr(sent.begin, sent.end - sent.begin));
     for (char& c : text) {
@@ -34,7 +49,14 @@ Status AppendArticleConllu(const nlp::Analyzer& analyzer, const Article& article
       const int head = tok.head < 0 ? 0 : tok.head - static_cast<int>(sent.first_token) + 1;
       const bool space_after =
           t + 1 < sent.last_token && doc.tokens[t + 1].Has(ingest::kSpaceBefore);
-      out->append(std::to_string(t - sent.first_token + 1) + "\t" + form + "\t_\t" +
+      // Proper nouns keep their case in UD lemmas; the pipeline's are lower-case.
+      std::string lemma = static_cast<nlp::Upos>(tok.upos) == nlp::Upos::kPROPN ? form
+                          : tok.lemma.empty()                                   ? std::string("_")
+                                                                                : tok.lemma;
+      for (char& c : lemma) {
+        if (c == '\t' || c == '\n' || c == '\r' || c == ' ') c = '_';
+      }
+      out->append(std::to_string(t - sent.first_token + 1) + "\t" + form + "\t" + lemma + "\t" +
                   std::string(nlp::UposName(static_cast<nlp::Upos>(tok.upos))) + "\t" +
                   std::string(tok.xpos) + "\t_\t" + std::to_string(head) + "\t" +
                   std::string(tok.deprel) +

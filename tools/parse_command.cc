@@ -103,7 +103,11 @@ int RunParseArticles(const nlp::Analyzer& analyzer, const ParseFlags& f, bool qu
   std::ofstream out_file;
   std::ostream* out = OpenOutput(f.output, &out_file);
   if (out == nullptr) return kExitFailure;
-  PipelineOptions options;
+  auto parser = ArticleParser::Create(analyzer, PipelineOptions{});
+  if (!parser.ok()) {
+    PrintError("parse", parser.status().message());
+    return kExitFailure;
+  }
   int64_t articles = 0, rejected = 0;
   std::string buffer, error;
   Article article;
@@ -122,7 +126,7 @@ int RunParseArticles(const nlp::Analyzer& analyzer, const ParseFlags& f, bool qu
         continue;
       }
       buffer.clear();
-      Status s = AppendArticleConllu(analyzer, article, options, &buffer);
+      Status s = (*parser)->AppendConllu(article, &buffer);
       if (!s.ok()) {
         std::fprintf(stderr, "%s: %s\n", (*reader)->Location().c_str(), s.message().c_str());
         ++rejected;

@@ -94,6 +94,11 @@ TEST(NlpCliTest, ParsesArticlesWithTheShippedModelsAndOffsets) {
   ASSERT_EQ(s.words.size(), 11u);
   EXPECT_EQ(s.words[1].form, "'s");
   EXPECT_EQ(s.words[4].form, "n't");
+  // Lemmas as the pipeline computes them (WordNet), proper nouns as written.
+  EXPECT_EQ(s.words[3].lemma, "do");
+  EXPECT_EQ(s.words[4].lemma, "not");
+  EXPECT_EQ(s.words[9].lemma, "say");
+  EXPECT_EQ(s.words[0].lemma, "Russia");
   EXPECT_EQ(s.words[0].misc, "TokenRange=0:6|SpaceAfter=No");
   EXPECT_EQ(nlp::TreeProblem(s), "");
   // Offsets count code points: "Ça" is 2 characters, 3 bytes.
