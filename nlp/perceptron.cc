@@ -52,31 +52,40 @@ __attribute__((target_clones("avx2", "default")))
 #endif
 void WeightTable::Score(std::span<const uint64_t> keys, int16_t* __restrict scores) const {
   constexpr size_t kBlock = 32;
-  const uint32_t* runs[kBlock];
+  const Slot* found[kBlock];
   const uint32_t classes = num_classes_;
+  const size_t row_bytes = row_size_ * sizeof(int16_t);
   for (size_t base = 0; base < keys.size(); base += kBlock) {
     const size_t n = std::min(kBlock, keys.size() - base);
     const uint64_t* k = keys.data() + base;
     for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[k[i] & mask_]);
     for (size_t i = 0; i < n; ++i) {
-      runs[i] = Find(k[i]);
-      if (runs[i] != nullptr) __builtin_prefetch(runs[i]);
+      found[i] = Find(k[i]);
+      if (found[i] == nullptr) continue;
+      const uint32_t run = found[i]->run;
+      if (run & kDense) {
+        const char* row = reinterpret_cast<const char*>(&dense_[(run & ~kDense) * row_size_]);
+        for (size_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(row + b);
+      } else {
+        __builtin_prefetch(&runs_[run]);
+      }
     }
     for (size_t i = 0; i < n; ++i) {
-      const uint32_t* run = runs[i];
-      if (run == nullptr) continue;
-      const uint32_t head = run[0];
-      if (head & kDense) {
+      if (found[i] == nullptr) continue;
+      const uint32_t run = found[i]->run;
+      if (run & kDense) {
         // A feature with many classes adds a dense row: sequential and
         // vectorised, where a sparse run would scatter its adds.
-        const int16_t* __restrict row = &dense_[static_cast<size_t>(head & ~kDense) * row_size_];
+        const int16_t* __restrict row = &dense_[static_cast<size_t>(run & ~kDense) * row_size_];
         for (uint32_t c = 0; c < classes; ++c) {
           scores[c] = static_cast<int16_t>(scores[c] + row[c]);
         }
       } else {
-        for (uint32_t j = 1; j <= head; ++j) {
-          int16_t& score = scores[run[j] >> 16];
-          score = static_cast<int16_t>(score + static_cast<int16_t>(run[j] & 0xFFFF));
+        const uint32_t* entries = &runs_[run];
+        const uint32_t len = entries[0];
+        for (uint32_t j = 1; j <= len; ++j) {
+          int16_t& score = scores[entries[j] >> 16];
+          score = static_cast<int16_t>(score + static_cast<int16_t>(entries[j] & 0xFFFF));
         }
       }
     }
@@ -126,12 +135,12 @@ void WeightTable::Write(ModelWriter* w) const {
     PutVarint(&stream, i - previous);
     previous = i;
     for (int b = 0; b < 3; ++b) stream.push_back(static_cast<char>(slot.fingerprint >> (8 * b)));
-    const uint32_t head = runs_[slot.run];
-    if (head & kDense) {
+    if (slot.run & kDense) {
       PutVarint(&stream, 0);
-      PutVarint(&stream, head & ~kDense);
+      PutVarint(&stream, slot.run & ~kDense);
       continue;
     }
+    const uint32_t head = runs_[slot.run];
     PutVarint(&stream, head);
     for (uint32_t j = 1; j <= head; ++j) {
       const uint32_t e = runs_[slot.run + j];
@@ -174,14 +183,14 @@ bool WeightTable::Read(ModelReader* r) {
     for (int b = 0; b < 3; ++b)
       fp |= static_cast<uint32_t>(static_cast<uint8_t>(stream[pos++])) << (8 * b);
     if (fp == 0 || !GetVarint(stream, &pos, &len)) return false;
-    if (runs_.size() >= kDense) return false;
-    slots_[index] = {fp, static_cast<uint32_t>(runs_.size())};
     if (len == 0) {
       uint64_t row = 0;
       if (!GetVarint(stream, &pos, &row) || row >= rows) return false;
-      runs_.push_back(kDense | static_cast<uint32_t>(row));
+      slots_[index] = {fp, kDense | static_cast<uint32_t>(row)};
       continue;
     }
+    if (runs_.size() >= kDense) return false;
+    slots_[index] = {fp, static_cast<uint32_t>(runs_.size())};
     if (len > num_classes_) return false;
     runs_.push_back(static_cast<uint32_t>(len));
     for (uint64_t j = 0; j < len; ++j) {
@@ -318,8 +327,9 @@ WeightTable PerceptronTrainer::Compile(const CompileOptions& options) const {
         const uint32_t e = t.runs_[start + j];
         w[e >> 16] = static_cast<int16_t>(e & 0xFFFF);
       }
-      t.runs_.resize(start + 1);
-      t.runs_[start] = WeightTable::kDense | static_cast<uint32_t>(row);
+      t.runs_.resize(start);
+      kept.push_back({feature_keys_[f], WeightTable::kDense | static_cast<uint32_t>(row)});
+      continue;
     }
     kept.push_back({feature_keys_[f], start});
   }

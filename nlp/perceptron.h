@@ -65,18 +65,18 @@ class WeightTable {
   friend class PerceptronTrainer;
   struct Slot {
     uint32_t fingerprint = 0;  // 24 bits; 0: empty.
-    uint32_t run = 0;          // Offset of the run in runs_.
+    uint32_t run = 0;          // Offset of the run in runs_, or kDense | row of dense_.
   };
   // 24 high bits of the key (the slot number holds low bits of it too).
   static uint32_t Fingerprint(uint64_t key) {
     const auto f = static_cast<uint32_t>(key >> 40);
     return f == 0 ? 1 : f;
   }
-  const uint32_t* Find(uint64_t key) const {
+  const Slot* Find(uint64_t key) const {
     const uint32_t f = Fingerprint(key);
     for (size_t i = key & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
-      if (s.fingerprint == f) return &runs_[s.run];
+      if (s.fingerprint == f) return &s;
       if (s.fingerprint == 0) return nullptr;
     }
   }
@@ -86,9 +86,10 @@ class WeightTable {
   size_t num_features_ = 0;
   size_t mask_ = 0;
   HugeVector<Slot> slots_;
-  // Per feature, either a count n then n words (class << 16 | uint16
-  // weight), or kDense | r: row r of dense_ holds the feature's weight for
-  // every class (features with many classes).
+  // Sparse features: a count n then n words (class << 16 | uint16 weight).
+  // Features with many classes have a row of dense_ instead, named by their
+  // slot (kDense | row), so that scoring can prefetch the row straight from
+  // the slot.
   static constexpr uint32_t kDense = 0x80000000u;
   HugeVector<uint32_t> runs_;
   HugeVector<int16_t> dense_;
