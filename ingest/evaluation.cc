@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ingest/ascii.h"
+#include "ingest/event_eval.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 
@@ -1178,13 +1179,16 @@ GoldFormat FormatOfRecord(const rapidjson::Value& obj) {
       if (subj != nullptr && subj->IsString()) return GoldFormat::kCarb;
     }
   }
-  return GoldFormat::kAuto;
+  return EventPairFormatOfRecord(obj);
 }
 
 GoldFormat FormatFromFields(const rapidjson::Value& obj) {
   if (Find(obj, "annotator") != nullptr || Find(obj, "other_annotators") != nullptr) {
     return GoldFormat::kPolnear;
   }
+  // Event-pair gold with no telling record (no events at all): spans and
+  // ACLED records look alike then, so the user must say which.
+  if (Find(obj, "events") != nullptr && Find(obj, "triples") == nullptr) return GoldFormat::kAuto;
   if (Find(obj, "text") == nullptr) return GoldFormat::kSeed;
   if (Find(obj, "title") != nullptr || Find(obj, "source") != nullptr) return GoldFormat::kPolnear;
   return GoldFormat::kCarb;
@@ -1211,14 +1215,18 @@ std::string_view GoldFormatName(GoldFormat format) {
       return "carb";
     case GoldFormat::kPolnear:
       return "polnear";
+    case GoldFormat::kSpans:
+      return "spans";
+    case GoldFormat::kAcled:
+      return "acled";
   }
   return "auto";
 }
 
 std::optional<GoldFormat> ParseGoldFormat(std::string_view name) {
   std::string n = Lower(name);
-  for (GoldFormat f :
-       {GoldFormat::kAuto, GoldFormat::kSeed, GoldFormat::kCarb, GoldFormat::kPolnear}) {
+  for (GoldFormat f : {GoldFormat::kAuto, GoldFormat::kSeed, GoldFormat::kCarb,
+                       GoldFormat::kPolnear, GoldFormat::kSpans, GoldFormat::kAcled}) {
     if (n == GoldFormatName(f)) return f;
   }
   return std::nullopt;
@@ -1283,6 +1291,11 @@ Result<GoldFormat> DetectGoldFormat(std::string_view gold_jsonl, std::string_vie
   if (!st.ok() && st.code() != StatusCode::kAborted) return st;
   if (found != GoldFormat::kAuto) return found;
   if (!any) return Status::InvalidArgument(std::string(name) + ": no gold records");
+  if (first_fields == GoldFormat::kAuto) {
+    return Status::InvalidArgument(std::string(name) +
+                                   ": cannot tell the gold format (no record has a gold event); "
+                                   "give --format spans or --format acled");
+  }
   return first_fields;
 }
 
@@ -1292,6 +1305,10 @@ Result<EvalReport> EvaluateJsonLines(std::string_view gold_jsonl, std::string_vi
   GoldFormat format = options.format;
   if (format == GoldFormat::kAuto) {
     KG_ASSIGN_OR_RETURN(format, DetectGoldFormat(gold_jsonl, gold_name));
+  }
+  // The event-pair scorers read predictions as score.py does (event_eval.h).
+  if (format == GoldFormat::kSpans || format == GoldFormat::kAcled) {
+    return EvaluateEventPairs(gold_jsonl, pred_jsonl, format, options, gold_name, pred_name);
   }
   KG_ASSIGN_OR_RETURN(PredSet preds, LoadPredictions(pred_jsonl, pred_name, format));
   switch (format) {
@@ -1308,6 +1325,8 @@ Result<EvalReport> EvaluateJsonLines(std::string_view gold_jsonl, std::string_vi
       return EvaluatePolnear(gold, preds, options);
     }
     case GoldFormat::kAuto:
+    case GoldFormat::kSpans:
+    case GoldFormat::kAcled:
       break;
   }
   return Status::Internal("gold format not resolved");

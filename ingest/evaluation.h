@@ -1,6 +1,6 @@
 // Evaluation of `kg extract` output against gold annotations (`kg eval`).
 //
-// Three gold formats are understood, one JSON object per line:
+// Five gold formats are understood, one JSON object per line:
 //  - seed:    {"id", "triples": [{"source": {"name","code"}, "relation", "cameo",
 //              "cameo_any"?, "target": {...}, "evidence", "level": "must"|"may"}]}
 //             Coded events; matched on actor country part + CAMEO root.
@@ -9,27 +9,34 @@
 //  - PolNeAR: {"id", "text", "triples": [{"subject_spans", "relation_spans",
 //              "object_spans", "no_source"?, ...}]}
 //             Attributions (source, cue, content); matched by span overlap.
+//  - spans:   WikiEvents / RAMS {"id", "text", "events": [{"source", "target",
+//             "sentence_span", ...}]} and
+//  - acled:   ACLED notes {"id", "text", "iso3", "events": [{"source",
+//             "source_inter", ...}]}: actor -> actor pairs, recall only, scored
+//             exactly as shared/eval/score.py does (event_eval.h).
 //
 // Predictions are the JSON Lines written by `kg extract`: one object per
 // article, {"id", "events": [...], "attributions": [...]}. Spans are
 // [begin, end) in Unicode code points of the article text.
 //
-// Matching is one-to-one: every gold item matches at most one prediction and
-// vice versa (a maximum bipartite matching per article).
+// Seed, CaRB and PolNeAR matching is one-to-one: every gold item matches at
+// most one prediction and vice versa (a maximum bipartite matching per
+// article).
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graph/status.h"
 
 namespace kg {
 
-enum class GoldFormat { kAuto, kSeed, kCarb, kPolnear };
+enum class GoldFormat { kAuto, kSeed, kCarb, kPolnear, kSpans, kAcled };
 
-// "auto", "seed", "carb", "polnear".
+// "auto", "seed", "carb", "polnear", "spans", "acled".
 std::string_view GoldFormatName(GoldFormat format);
 // Inverse of GoldFormatName (case-insensitive); nullopt when unknown.
 std::optional<GoldFormat> ParseGoldFormat(std::string_view name);
@@ -87,6 +94,17 @@ struct EvalReport {
   double content_recall = 0.0;  // Same for contents.
   size_t gold_cues = 0, gold_sources = 0, gold_contents = 0, predicted_cues = 0;
 
+  // spans / ACLED: only recall, gold, matched and predicted (non-negated
+  // events of the gold documents) of the headline are set. Also: documents
+  // whose prediction has an event, and recall per event family ("conflict",
+  // "Battle"), most gold pairs first.
+  size_t documents_with_events = 0;
+  struct Family {
+    std::string name;
+    size_t matched = 0, gold = 0;
+  };
+  std::vector<Family> families;
+
   std::string text;  // Human-readable report, including misses and false alarms.
 };
 
@@ -101,8 +119,8 @@ Result<EvalReport> EvaluateJsonLines(std::string_view gold_jsonl, std::string_vi
                                      std::string_view pred_name = "pred");
 
 // Guesses the gold format from the first record that tells (a record with at
-// least one triple, or else the first record's fields). Errors carry
-// "<name>:<line>".
+// least one triple or gold event, or else the first record's fields). Errors
+// carry "<name>:<line>"; event-pair gold without any event is an error.
 Result<GoldFormat> DetectGoldFormat(std::string_view gold_jsonl, std::string_view name = "gold");
 
 // Exposed for tests: the CaRB relation test ("was held" yes, "is in" no).

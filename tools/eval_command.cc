@@ -42,7 +42,8 @@ void RegisterEvalCommand(CLI::App& app, GlobalOptions&, int* exit_code) {
   auto format = std::make_shared<std::string>("auto");
   CLI::App* cmd = app.add_subcommand(
       "eval",
-      "Precision/recall of `kg extract` output against gold (seed, CaRB or PolNeAR format)");
+      "Precision/recall of `kg extract` output against gold (seed, CaRB, PolNeAR, or the "
+      "WikiEvents/RAMS and ACLED event-pair sets)");
   auto conllu = std::make_shared<std::string>();
   cmd->add_option("--gold", options->gold_path, "Gold JSON Lines file");
   cmd->add_option("--conllu", *conllu,
@@ -51,7 +52,9 @@ void RegisterEvalCommand(CLI::App& app, GlobalOptions&, int* exit_code) {
   cmd->add_option("pred", options->pred_path,
                   "Predictions: the JSON Lines output of kg extract, or CoNLL-U with --conllu")
       ->required();
-  cmd->add_option("--format", *format, "Gold format: auto, seed, carb or polnear")
+  cmd->add_option("--format", *format,
+                  "Gold format: auto, seed, carb, polnear, spans (WikiEvents, RAMS) or acled; "
+                  "spans and acled give pair recall as shared/eval/score.py does")
       ->capture_default_str();
   cmd->add_flag("--must-only", options->must_only, "Seed gold: score only level=must triples");
   cmd->add_option("--max-listed", options->max_listed,
@@ -74,7 +77,8 @@ void RegisterEvalCommand(CLI::App& app, GlobalOptions&, int* exit_code) {
     }
     auto parsed = ParseGoldFormat(*format);
     if (!parsed) {
-      PrintError("eval", "unknown --format '" + *format + "' (auto, seed, carb, polnear)");
+      PrintError("eval",
+                 "unknown --format '" + *format + "' (auto, seed, carb, polnear, spans, acled)");
       *exit_code = kExitUsage;
       return;
     }
