@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ingest/ascii.h"
+#include "ingest/eval_records.h"
 #include "ingest/event_eval.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
@@ -21,17 +22,17 @@
 namespace kg {
 namespace {
 
+using ingest::evalrec::Clip;
+using ingest::evalrec::Find;
+using ingest::evalrec::Fixed3;
+using ingest::evalrec::ForEachRecord;
+using ingest::evalrec::Loc;
+
 // ---------------------------------------------------------------------------
 // Small helpers.
 
 std::string Lower(std::string_view s) { return ingest::AsciiLower(s); }
 std::string Upper(std::string_view s) { return ingest::AsciiUpper(s); }
-
-std::string Fixed3(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.3f", v);
-  return buf;
-}
 
 double Ratio(size_t num, size_t den) {
   return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
@@ -52,17 +53,6 @@ std::string ScoreLine(const Score& s) {
   return "P=" + Fixed3(s.precision) + " R=" + Fixed3(s.recall) + " F1=" + Fixed3(s.f1) +
          "  (matched " + std::to_string(s.matched) + ", gold " + std::to_string(s.gold) +
          ", predicted " + std::to_string(s.predicted) + ")";
-}
-
-// Shortens `s` to about `max` bytes on a UTF-8 boundary, adding "...".
-std::string Clip(std::string_view s, size_t max = 160) {
-  std::string out;
-  for (char c : s) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  if (out.size() <= max) return out;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-  out.resize(cut);
-  return out + "...";
 }
 
 // Byte offset of each code point of `text`, plus text.size() at the end.
@@ -108,50 +98,6 @@ uint32_t LeadingWhitespace(std::string_view text) {
     if (!found) break;
   }
   return n;
-}
-
-// ---------------------------------------------------------------------------
-// JSON Lines reading with file:line errors.
-
-struct Loc {
-  std::string_view file;
-  size_t line = 0;
-  Status Error(const std::string& message) const {
-    return Status::InvalidArgument(std::string(file) + ":" + std::to_string(line) + ": " + message);
-  }
-};
-
-// Calls fn(loc, object) for every non-blank line of `jsonl`.
-Status ForEachRecord(std::string_view jsonl, std::string_view name,
-                     const std::function<Status(const Loc&, const rapidjson::Value&)>& fn) {
-  size_t pos = 0;
-  size_t line_no = 0;
-  while (pos < jsonl.size()) {
-    size_t end = jsonl.find('\n', pos);
-    if (end == std::string_view::npos) end = jsonl.size();
-    std::string_view line = jsonl.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    Loc loc{name, line_no};
-    rapidjson::Document doc;
-    doc.Parse(line.data(), line.size());
-    if (doc.HasParseError()) {
-      return loc.Error(std::string("malformed JSON: ") +
-                       rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-                       std::to_string(doc.GetErrorOffset()) + ")");
-    }
-    if (!doc.IsObject()) return loc.Error("expected a JSON object");
-    KG_RETURN_IF_ERROR(fn(loc, doc));
-  }
-  return Status::Ok();
-}
-
-const rapidjson::Value* Find(const rapidjson::Value& obj, const char* key) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(key);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
 Result<std::string> GetString(const Loc& loc, const rapidjson::Value& obj, const char* key,
@@ -462,17 +408,18 @@ struct PredSet {
 
 Result<PredSet> LoadPredictions(std::string_view jsonl, std::string_view name, GoldFormat format) {
   PredSet set;
-  Status st = ForEachRecord(jsonl, name, [&](const Loc& loc, const rapidjson::Value& obj) {
-    PredDoc doc;
-    KG_RETURN_IF_ERROR(ParsePredRecord(loc, obj, format, &doc));
-    auto [it, inserted] = set.by_id.emplace(doc.id, set.docs.size());
-    if (!inserted) {
-      return loc.Error("duplicate id \"" + doc.id + "\" (first at line " +
-                       std::to_string(set.docs[it->second].line) + ")");
-    }
-    set.docs.push_back(std::move(doc));
-    return Status::Ok();
-  });
+  Status st = ForEachRecord(jsonl, name, /*validate_utf8=*/false,
+                            [&](const Loc& loc, const rapidjson::Value& obj) {
+                              PredDoc doc;
+                              KG_RETURN_IF_ERROR(ParsePredRecord(loc, obj, format, &doc));
+                              auto [it, inserted] = set.by_id.emplace(doc.id, set.docs.size());
+                              if (!inserted) {
+                                return loc.Error("duplicate id \"" + doc.id + "\" (first at line " +
+                                                 std::to_string(set.docs[it->second].line) + ")");
+                              }
+                              set.docs.push_back(std::move(doc));
+                              return Status::Ok();
+                            });
   if (!st.ok()) return st;
   return set;
 }
@@ -587,48 +534,50 @@ Result<std::pair<std::string, std::string>> ParseGoldActor(const Loc& loc,
 Result<std::vector<SeedDoc>> LoadSeedGold(std::string_view jsonl, std::string_view name) {
   std::vector<SeedDoc> docs;
   IdSet ids;
-  Status st = ForEachRecord(jsonl, name, [&](const Loc& loc, const rapidjson::Value& obj) {
-    SeedDoc doc;
-    KG_ASSIGN_OR_RETURN(doc.id, GetString(loc, obj, "id", "gold record", true));
-    KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
-    KG_ASSIGN_OR_RETURN(const rapidjson::Value* triples,
-                        GetArray(loc, obj, "triples", "gold record", true));
-    for (const auto& t : triples->GetArray()) {
-      if (!t.IsObject()) return loc.Error("gold record: every triple must be an object");
-      SeedTriple g;
-      KG_ASSIGN_OR_RETURN(auto src, ParseGoldActor(loc, t, "source"));
-      KG_ASSIGN_OR_RETURN(auto tgt, ParseGoldActor(loc, t, "target"));
-      g.source_name = src.first;
-      g.source_code = src.second;
-      g.target_name = tgt.first;
-      g.target_code = tgt.second;
-      KG_ASSIGN_OR_RETURN(g.relation, GetString(loc, t, "relation", "gold triple", false));
-      KG_ASSIGN_OR_RETURN(g.cameo, GetString(loc, t, "cameo", "gold triple", true));
-      if (g.cameo.size() < 2) return loc.Error("gold triple: \"cameo\" needs at least two digits");
-      KG_ASSIGN_OR_RETURN(g.evidence, GetString(loc, t, "evidence", "gold triple", false));
-      KG_ASSIGN_OR_RETURN(std::string level, GetString(loc, t, "level", "gold triple", false));
-      if (level.empty() || level == "must") {
-        g.must = true;
-      } else if (level != "may") {
-        return loc.Error("gold triple: \"level\" must be \"must\" or \"may\", not \"" + level +
-                         "\"");
-      }
-      g.roots.push_back(CameoRoot(g.cameo));
-      KG_ASSIGN_OR_RETURN(const rapidjson::Value* any,
-                          GetArray(loc, t, "cameo_any", "gold triple", false));
-      if (any != nullptr) {
-        for (const auto& a : any->GetArray()) {
-          if (!a.IsString() || a.GetStringLength() < 2) {
-            return loc.Error("gold triple: \"cameo_any\" must hold CAMEO codes as strings");
+  Status st = ForEachRecord(
+      jsonl, name, /*validate_utf8=*/false, [&](const Loc& loc, const rapidjson::Value& obj) {
+        SeedDoc doc;
+        KG_ASSIGN_OR_RETURN(doc.id, GetString(loc, obj, "id", "gold record", true));
+        KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
+        KG_ASSIGN_OR_RETURN(const rapidjson::Value* triples,
+                            GetArray(loc, obj, "triples", "gold record", true));
+        for (const auto& t : triples->GetArray()) {
+          if (!t.IsObject()) return loc.Error("gold record: every triple must be an object");
+          SeedTriple g;
+          KG_ASSIGN_OR_RETURN(auto src, ParseGoldActor(loc, t, "source"));
+          KG_ASSIGN_OR_RETURN(auto tgt, ParseGoldActor(loc, t, "target"));
+          g.source_name = src.first;
+          g.source_code = src.second;
+          g.target_name = tgt.first;
+          g.target_code = tgt.second;
+          KG_ASSIGN_OR_RETURN(g.relation, GetString(loc, t, "relation", "gold triple", false));
+          KG_ASSIGN_OR_RETURN(g.cameo, GetString(loc, t, "cameo", "gold triple", true));
+          if (g.cameo.size() < 2)
+            return loc.Error("gold triple: \"cameo\" needs at least two digits");
+          KG_ASSIGN_OR_RETURN(g.evidence, GetString(loc, t, "evidence", "gold triple", false));
+          KG_ASSIGN_OR_RETURN(std::string level, GetString(loc, t, "level", "gold triple", false));
+          if (level.empty() || level == "must") {
+            g.must = true;
+          } else if (level != "may") {
+            return loc.Error("gold triple: \"level\" must be \"must\" or \"may\", not \"" + level +
+                             "\"");
           }
-          g.roots.push_back(CameoRoot(a.GetString()));
+          g.roots.push_back(CameoRoot(g.cameo));
+          KG_ASSIGN_OR_RETURN(const rapidjson::Value* any,
+                              GetArray(loc, t, "cameo_any", "gold triple", false));
+          if (any != nullptr) {
+            for (const auto& a : any->GetArray()) {
+              if (!a.IsString() || a.GetStringLength() < 2) {
+                return loc.Error("gold triple: \"cameo_any\" must hold CAMEO codes as strings");
+              }
+              g.roots.push_back(CameoRoot(a.GetString()));
+            }
+          }
+          doc.triples.push_back(std::move(g));
         }
-      }
-      doc.triples.push_back(std::move(g));
-    }
-    docs.push_back(std::move(doc));
-    return Status::Ok();
-  });
+        docs.push_back(std::move(doc));
+        return Status::Ok();
+      });
   if (!st.ok()) return st;
   return docs;
 }
@@ -762,32 +711,33 @@ struct CarbDoc {
 Result<std::vector<CarbDoc>> LoadCarbGold(std::string_view jsonl, std::string_view name) {
   std::vector<CarbDoc> docs;
   IdSet ids;
-  Status st = ForEachRecord(jsonl, name, [&](const Loc& loc, const rapidjson::Value& obj) {
-    CarbDoc doc;
-    KG_ASSIGN_OR_RETURN(doc.id, GetString(loc, obj, "id", "gold record", true));
-    KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
-    KG_ASSIGN_OR_RETURN(doc.text, GetString(loc, obj, "text", "gold record", false));
-    KG_ASSIGN_OR_RETURN(const rapidjson::Value* triples,
-                        GetArray(loc, obj, "triples", "gold record", true));
-    for (const auto& t : triples->GetArray()) {
-      if (!t.IsObject()) return loc.Error("gold record: every triple must be an object");
-      CarbTuple c;
-      KG_ASSIGN_OR_RETURN(c.subject, GetString(loc, t, "subject", "gold triple", true));
-      KG_ASSIGN_OR_RETURN(c.relation, GetString(loc, t, "relation", "gold triple", true));
-      KG_ASSIGN_OR_RETURN(c.object, GetString(loc, t, "object", "gold triple", true));
-      KG_ASSIGN_OR_RETURN(const rapidjson::Value* extra,
-                          GetArray(loc, t, "extra_args", "gold triple", false));
-      if (extra != nullptr) {
-        for (const auto& a : extra->GetArray()) {
-          if (!a.IsString()) return loc.Error("gold triple: \"extra_args\" must hold strings");
-          c.extra_args.emplace_back(a.GetString(), a.GetStringLength());
+  Status st = ForEachRecord(
+      jsonl, name, /*validate_utf8=*/false, [&](const Loc& loc, const rapidjson::Value& obj) {
+        CarbDoc doc;
+        KG_ASSIGN_OR_RETURN(doc.id, GetString(loc, obj, "id", "gold record", true));
+        KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
+        KG_ASSIGN_OR_RETURN(doc.text, GetString(loc, obj, "text", "gold record", false));
+        KG_ASSIGN_OR_RETURN(const rapidjson::Value* triples,
+                            GetArray(loc, obj, "triples", "gold record", true));
+        for (const auto& t : triples->GetArray()) {
+          if (!t.IsObject()) return loc.Error("gold record: every triple must be an object");
+          CarbTuple c;
+          KG_ASSIGN_OR_RETURN(c.subject, GetString(loc, t, "subject", "gold triple", true));
+          KG_ASSIGN_OR_RETURN(c.relation, GetString(loc, t, "relation", "gold triple", true));
+          KG_ASSIGN_OR_RETURN(c.object, GetString(loc, t, "object", "gold triple", true));
+          KG_ASSIGN_OR_RETURN(const rapidjson::Value* extra,
+                              GetArray(loc, t, "extra_args", "gold triple", false));
+          if (extra != nullptr) {
+            for (const auto& a : extra->GetArray()) {
+              if (!a.IsString()) return loc.Error("gold triple: \"extra_args\" must hold strings");
+              c.extra_args.emplace_back(a.GetString(), a.GetStringLength());
+            }
+          }
+          doc.tuples.push_back(std::move(c));
         }
-      }
-      doc.tuples.push_back(std::move(c));
-    }
-    docs.push_back(std::move(doc));
-    return Status::Ok();
-  });
+        docs.push_back(std::move(doc));
+        return Status::Ok();
+      });
   if (!st.ok()) return st;
   return docs;
 }
@@ -1009,31 +959,33 @@ struct PolnearDoc {
 Result<std::vector<PolnearDoc>> LoadPolnearGold(std::string_view jsonl, std::string_view name) {
   std::vector<PolnearDoc> docs;
   IdSet ids;
-  Status st = ForEachRecord(jsonl, name, [&](const Loc& loc, const rapidjson::Value& obj) {
-    PolnearDoc doc;
-    KG_ASSIGN_OR_RETURN(doc.id, GetString(loc, obj, "id", "gold record", true));
-    KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
-    KG_ASSIGN_OR_RETURN(doc.text, GetString(loc, obj, "text", "gold record", true));
-    KG_ASSIGN_OR_RETURN(const rapidjson::Value* triples,
-                        GetArray(loc, obj, "triples", "gold record", true));
-    for (const auto& t : triples->GetArray()) {
-      if (!t.IsObject()) return loc.Error("gold record: every triple must be an object");
-      PolnearTriple p;
-      KG_ASSIGN_OR_RETURN(p.subject, GetString(loc, t, "subject", "gold triple", false));
-      KG_ASSIGN_OR_RETURN(p.relation, GetString(loc, t, "relation", "gold triple", false));
-      KG_ASSIGN_OR_RETURN(p.object, GetString(loc, t, "object", "gold triple", false));
-      if (Find(t, "relation_spans") == nullptr) {
-        return loc.Error("gold triple: missing field \"relation_spans\"");
-      }
-      KG_ASSIGN_OR_RETURN(p.subject_spans, GetSpanList(loc, t, "subject_spans", "gold triple"));
-      KG_ASSIGN_OR_RETURN(p.relation_spans, GetSpanList(loc, t, "relation_spans", "gold triple"));
-      KG_ASSIGN_OR_RETURN(p.object_spans, GetSpanList(loc, t, "object_spans", "gold triple"));
-      KG_ASSIGN_OR_RETURN(p.no_source, GetBool(loc, t, "no_source", "gold triple"));
-      doc.triples.push_back(std::move(p));
-    }
-    docs.push_back(std::move(doc));
-    return Status::Ok();
-  });
+  Status st = ForEachRecord(
+      jsonl, name, /*validate_utf8=*/false, [&](const Loc& loc, const rapidjson::Value& obj) {
+        PolnearDoc doc;
+        KG_ASSIGN_OR_RETURN(doc.id, GetString(loc, obj, "id", "gold record", true));
+        KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
+        KG_ASSIGN_OR_RETURN(doc.text, GetString(loc, obj, "text", "gold record", true));
+        KG_ASSIGN_OR_RETURN(const rapidjson::Value* triples,
+                            GetArray(loc, obj, "triples", "gold record", true));
+        for (const auto& t : triples->GetArray()) {
+          if (!t.IsObject()) return loc.Error("gold record: every triple must be an object");
+          PolnearTriple p;
+          KG_ASSIGN_OR_RETURN(p.subject, GetString(loc, t, "subject", "gold triple", false));
+          KG_ASSIGN_OR_RETURN(p.relation, GetString(loc, t, "relation", "gold triple", false));
+          KG_ASSIGN_OR_RETURN(p.object, GetString(loc, t, "object", "gold triple", false));
+          if (Find(t, "relation_spans") == nullptr) {
+            return loc.Error("gold triple: missing field \"relation_spans\"");
+          }
+          KG_ASSIGN_OR_RETURN(p.subject_spans, GetSpanList(loc, t, "subject_spans", "gold triple"));
+          KG_ASSIGN_OR_RETURN(p.relation_spans,
+                              GetSpanList(loc, t, "relation_spans", "gold triple"));
+          KG_ASSIGN_OR_RETURN(p.object_spans, GetSpanList(loc, t, "object_spans", "gold triple"));
+          KG_ASSIGN_OR_RETURN(p.no_source, GetBool(loc, t, "no_source", "gold triple"));
+          doc.triples.push_back(std::move(p));
+        }
+        docs.push_back(std::move(doc));
+        return Status::Ok();
+      });
   if (!st.ok()) return st;
   return docs;
 }
@@ -1280,14 +1232,15 @@ Result<GoldFormat> DetectGoldFormat(std::string_view gold_jsonl, std::string_vie
   bool any = false;
   // Stops the scan once a record tells the format.
   Status stop = Status::Aborted("found");
-  Status st = ForEachRecord(gold_jsonl, name, [&](const Loc&, const rapidjson::Value& obj) {
-    if (!any) {
-      any = true;
-      first_fields = FormatFromFields(obj);
-    }
-    found = FormatOfRecord(obj);
-    return found == GoldFormat::kAuto ? Status::Ok() : stop;
-  });
+  Status st = ForEachRecord(gold_jsonl, name, /*validate_utf8=*/false,
+                            [&](const Loc&, const rapidjson::Value& obj) {
+                              if (!any) {
+                                any = true;
+                                first_fields = FormatFromFields(obj);
+                              }
+                              found = FormatOfRecord(obj);
+                              return found == GoldFormat::kAuto ? Status::Ok() : stop;
+                            });
   if (!st.ok() && st.code() != StatusCode::kAborted) return st;
   if (found != GoldFormat::kAuto) return found;
   if (!any) return Status::InvalidArgument(std::string(name) + ": no gold records");

@@ -18,11 +18,20 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/eval_records.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 
 namespace kg {
 namespace {
+
+using ingest::evalrec::Clip;
+using ingest::evalrec::Find;
+using ingest::evalrec::Fixed3;
+using ingest::evalrec::ForEachRecord;
+using ingest::evalrec::Loc;
+// Records are read with UTF-8 validation: score.py's load() fails on
+// malformed UTF-8 too, where the older formats' reader lets it through.
 
 // ---------------------------------------------------------------------------
 // Python string semantics. score.py tokenises with re \w+ and str.lower(),
@@ -131,48 +140,6 @@ bool Intersects(const TokenSet& a, const TokenSet& b) {
     if (b.count(t) > 0) return true;
   }
   return false;
-}
-
-// ---------------------------------------------------------------------------
-// JSON Lines with FILE:LINE errors. score.py's load() reads the same lines
-// (blank lines skipped); malformed UTF-8 is an error there too.
-
-struct Loc {
-  std::string_view file;
-  size_t line = 0;
-  Status Error(const std::string& message) const {
-    return Status::InvalidArgument(std::string(file) + ":" + std::to_string(line) + ": " + message);
-  }
-};
-
-Status ForEachRecord(std::string_view jsonl, std::string_view name,
-                     const std::function<Status(const Loc&, const rapidjson::Value&)>& fn) {
-  size_t pos = 0, line_no = 0;
-  while (pos < jsonl.size()) {
-    size_t end = jsonl.find('\n', pos);
-    if (end == std::string_view::npos) end = jsonl.size();
-    std::string_view line = jsonl.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    Loc loc{name, line_no};
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
-    if (doc.HasParseError()) {
-      return loc.Error(std::string("malformed JSON: ") +
-                       rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-                       std::to_string(doc.GetErrorOffset()) + ")");
-    }
-    if (!doc.IsObject()) return loc.Error("expected a JSON object");
-    KG_RETURN_IF_ERROR(fn(loc, doc));
-  }
-  return Status::Ok();
-}
-
-const rapidjson::Value* Find(const rapidjson::Value& obj, const char* key) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(key);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
 }
 
 // The field getters treat an absent field and null alike, as score.py's
@@ -298,48 +265,34 @@ struct PredSet {
 Result<PredSet> LoadPredictions(std::string_view jsonl, std::string_view name) {
   PredSet set;
   IdSet ids;
-  Status st = ForEachRecord(jsonl, name, [&](const Loc& loc, const rapidjson::Value& obj) {
-    KG_ASSIGN_OR_RETURN(std::string id, RequiredId(loc, obj, "prediction"));
-    KG_RETURN_IF_ERROR(ids.Add(loc, id));
-    PredDoc doc;
-    KG_ASSIGN_OR_RETURN(const rapidjson::Value* events, OptArray(loc, obj, "events", "prediction"));
-    if (events != nullptr) {
-      for (const auto& ev : events->GetArray()) {
-        if (!ev.IsObject()) return loc.Error("prediction: every event must be an object");
-        KG_ASSIGN_OR_RETURN(bool negated, OptBool(loc, ev, "negated", "event"));
-        if (negated) continue;
-        PredEvent e;
-        KG_ASSIGN_OR_RETURN(e.source, ParsePredActor(loc, ev, "source"));
-        KG_ASSIGN_OR_RETURN(e.target, ParsePredActor(loc, ev, "target"));
-        KG_ASSIGN_OR_RETURN(e.span, OptSpan(loc, ev, "span", "event"));
-        doc.events.push_back(std::move(e));
-      }
-    }
-    set.by_id.emplace(std::move(id), std::move(doc));
-    return Status::Ok();
-  });
+  Status st = ForEachRecord(
+      jsonl, name, /*validate_utf8=*/true, [&](const Loc& loc, const rapidjson::Value& obj) {
+        KG_ASSIGN_OR_RETURN(std::string id, RequiredId(loc, obj, "prediction"));
+        KG_RETURN_IF_ERROR(ids.Add(loc, id));
+        PredDoc doc;
+        KG_ASSIGN_OR_RETURN(const rapidjson::Value* events,
+                            OptArray(loc, obj, "events", "prediction"));
+        if (events != nullptr) {
+          for (const auto& ev : events->GetArray()) {
+            if (!ev.IsObject()) return loc.Error("prediction: every event must be an object");
+            KG_ASSIGN_OR_RETURN(bool negated, OptBool(loc, ev, "negated", "event"));
+            if (negated) continue;
+            PredEvent e;
+            KG_ASSIGN_OR_RETURN(e.source, ParsePredActor(loc, ev, "source"));
+            KG_ASSIGN_OR_RETURN(e.target, ParsePredActor(loc, ev, "target"));
+            KG_ASSIGN_OR_RETURN(e.span, OptSpan(loc, ev, "span", "event"));
+            doc.events.push_back(std::move(e));
+          }
+        }
+        set.by_id.emplace(std::move(id), std::move(doc));
+        return Status::Ok();
+      });
   if (!st.ok()) return st;
   return set;
 }
 
 // ---------------------------------------------------------------------------
 // Report helpers.
-
-std::string Fixed3(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.3f", v);
-  return buf;
-}
-
-std::string Clip(std::string_view s, size_t max) {
-  std::string out;
-  for (char c : s) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-  if (out.size() <= max) return out;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-  out.resize(cut);
-  return out + "...";
-}
 
 std::string ActorLabel(const PredActor& a) {
   if (!a.present) return "(none)";
@@ -509,29 +462,30 @@ Result<std::string> EventType(const Loc& loc, const rapidjson::Value& ev) {
 Result<std::vector<SpansDoc>> LoadSpansGold(std::string_view jsonl, std::string_view name) {
   std::vector<SpansDoc> docs;
   IdSet ids;
-  Status st = ForEachRecord(jsonl, name, [&](const Loc& loc, const rapidjson::Value& obj) {
-    SpansDoc doc;
-    KG_ASSIGN_OR_RETURN(doc.id, RequiredId(loc, obj, "gold record"));
-    KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
-    KG_ASSIGN_OR_RETURN(const rapidjson::Value* events,
-                        OptArray(loc, obj, "events", "gold record"));
-    if (events != nullptr) {
-      for (const auto& ev : events->GetArray()) {
-        if (!ev.IsObject()) return loc.Error("gold record: every event must be an object");
-        SpansEvent e;
-        KG_ASSIGN_OR_RETURN(e.type, EventType(loc, ev));
-        KG_ASSIGN_OR_RETURN(e.source_strings, GoldStrings(loc, ev, "source", &e.source));
-        KG_ASSIGN_OR_RETURN(e.target_strings, GoldStrings(loc, ev, "target", &e.target));
-        KG_ASSIGN_OR_RETURN(e.sentence_span, OptSpan(loc, ev, "sentence_span", "gold event"));
-        KG_ASSIGN_OR_RETURN(e.sentence, OptString(loc, ev, "sentence_text", "gold event"));
-        KG_ASSIGN_OR_RETURN(e.cross_sentence, OptBool(loc, ev, "cross_sentence", "gold event"));
-        KG_ASSIGN_OR_RETURN(e.symmetric, OptBool(loc, ev, "symmetric", "gold event"));
-        doc.events.push_back(std::move(e));
-      }
-    }
-    docs.push_back(std::move(doc));
-    return Status::Ok();
-  });
+  Status st = ForEachRecord(
+      jsonl, name, /*validate_utf8=*/true, [&](const Loc& loc, const rapidjson::Value& obj) {
+        SpansDoc doc;
+        KG_ASSIGN_OR_RETURN(doc.id, RequiredId(loc, obj, "gold record"));
+        KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
+        KG_ASSIGN_OR_RETURN(const rapidjson::Value* events,
+                            OptArray(loc, obj, "events", "gold record"));
+        if (events != nullptr) {
+          for (const auto& ev : events->GetArray()) {
+            if (!ev.IsObject()) return loc.Error("gold record: every event must be an object");
+            SpansEvent e;
+            KG_ASSIGN_OR_RETURN(e.type, EventType(loc, ev));
+            KG_ASSIGN_OR_RETURN(e.source_strings, GoldStrings(loc, ev, "source", &e.source));
+            KG_ASSIGN_OR_RETURN(e.target_strings, GoldStrings(loc, ev, "target", &e.target));
+            KG_ASSIGN_OR_RETURN(e.sentence_span, OptSpan(loc, ev, "sentence_span", "gold event"));
+            KG_ASSIGN_OR_RETURN(e.sentence, OptString(loc, ev, "sentence_text", "gold event"));
+            KG_ASSIGN_OR_RETURN(e.cross_sentence, OptBool(loc, ev, "cross_sentence", "gold event"));
+            KG_ASSIGN_OR_RETURN(e.symmetric, OptBool(loc, ev, "symmetric", "gold event"));
+            doc.events.push_back(std::move(e));
+          }
+        }
+        docs.push_back(std::move(doc));
+        return Status::Ok();
+      });
   if (!st.ok()) return st;
   return docs;
 }
@@ -658,28 +612,29 @@ Result<AcledEnd> ParseAcledEnd(const Loc& loc, const rapidjson::Value& ev,
 Result<std::vector<AcledDoc>> LoadAcledGold(std::string_view jsonl, std::string_view name) {
   std::vector<AcledDoc> docs;
   IdSet ids;
-  Status st = ForEachRecord(jsonl, name, [&](const Loc& loc, const rapidjson::Value& obj) {
-    AcledDoc doc;
-    KG_ASSIGN_OR_RETURN(doc.id, RequiredId(loc, obj, "gold record"));
-    KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
-    KG_ASSIGN_OR_RETURN(doc.iso3, OptString(loc, obj, "iso3", "gold record"));
-    KG_ASSIGN_OR_RETURN(doc.text, OptString(loc, obj, "text", "gold record"));
-    KG_ASSIGN_OR_RETURN(const rapidjson::Value* events,
-                        OptArray(loc, obj, "events", "gold record"));
-    if (events != nullptr) {
-      for (const auto& ev : events->GetArray()) {
-        if (!ev.IsObject()) return loc.Error("gold record: every event must be an object");
-        AcledEvent e;
-        KG_ASSIGN_OR_RETURN(e.type, EventType(loc, ev));
-        KG_ASSIGN_OR_RETURN(e.source, ParseAcledEnd(loc, ev, "source"));
-        KG_ASSIGN_OR_RETURN(e.target, ParseAcledEnd(loc, ev, "target"));
-        KG_ASSIGN_OR_RETURN(e.symmetric, OptBool(loc, ev, "symmetric", "gold event"));
-        doc.events.push_back(std::move(e));
-      }
-    }
-    docs.push_back(std::move(doc));
-    return Status::Ok();
-  });
+  Status st = ForEachRecord(
+      jsonl, name, /*validate_utf8=*/true, [&](const Loc& loc, const rapidjson::Value& obj) {
+        AcledDoc doc;
+        KG_ASSIGN_OR_RETURN(doc.id, RequiredId(loc, obj, "gold record"));
+        KG_RETURN_IF_ERROR(ids.Add(loc, doc.id));
+        KG_ASSIGN_OR_RETURN(doc.iso3, OptString(loc, obj, "iso3", "gold record"));
+        KG_ASSIGN_OR_RETURN(doc.text, OptString(loc, obj, "text", "gold record"));
+        KG_ASSIGN_OR_RETURN(const rapidjson::Value* events,
+                            OptArray(loc, obj, "events", "gold record"));
+        if (events != nullptr) {
+          for (const auto& ev : events->GetArray()) {
+            if (!ev.IsObject()) return loc.Error("gold record: every event must be an object");
+            AcledEvent e;
+            KG_ASSIGN_OR_RETURN(e.type, EventType(loc, ev));
+            KG_ASSIGN_OR_RETURN(e.source, ParseAcledEnd(loc, ev, "source"));
+            KG_ASSIGN_OR_RETURN(e.target, ParseAcledEnd(loc, ev, "target"));
+            KG_ASSIGN_OR_RETURN(e.symmetric, OptBool(loc, ev, "symmetric", "gold event"));
+            doc.events.push_back(std::move(e));
+          }
+        }
+        docs.push_back(std::move(doc));
+        return Status::Ok();
+      });
   if (!st.ok()) return st;
   return docs;
 }

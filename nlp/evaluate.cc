@@ -1,12 +1,6 @@
 #include "nlp/evaluate.h"
 
 namespace kg::nlp {
-namespace {
-
-std::string_view Universal(std::string_view deprel) { return deprel.substr(0, deprel.find(':')); }
-
-}  // namespace
-
 Result<ConlluScores> ScoreConllu(const std::vector<ConlluSentence>& gold,
                                  const std::vector<ConlluSentence>& pred,
                                  const std::string& pred_name) {
@@ -34,7 +28,7 @@ Result<ConlluScores> ScoreConllu(const std::vector<ConlluSentence>& gold,
       s.xpos += g[i].xpos == p[i].xpos;
       if (g[i].head >= 0 && g[i].head == p[i].head) {
         ++s.uas;
-        s.las += Universal(g[i].deprel) == Universal(p[i].deprel);
+        s.las += UniversalRelation(g[i].deprel) == UniversalRelation(p[i].deprel);
       }
     }
   }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/status.h"
@@ -19,6 +20,11 @@ struct ConlluScores {
     return words == 0 ? 0.0 : 100.0 * static_cast<double>(correct) / static_cast<double>(words);
   }
 };
+
+// The universal part of a relation: "nsubj" for "nsubj:pass".
+inline std::string_view UniversalRelation(std::string_view deprel) {
+  return deprel.substr(0, deprel.find(':'));
+}
 
 // Fails when the files differ in sentences or word forms (naming the first
 // difference with `pred_name`'s line numbers).

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "nlp/evaluate.h"
 #include "nlp/flat_map.h"
 #include "nlp/hashing.h"
 #include "nlp/lexical.h"
@@ -253,8 +254,6 @@ Result<std::unique_ptr<Parser>> Parser::Load(const std::string& path) {
 namespace kg::nlp {
 namespace {
 
-std::string_view Universal(std::string_view deprel) { return deprel.substr(0, deprel.find(':')); }
-
 // Parses `data` and returns (UAS, LAS) in percent, LAS over universal labels.
 std::pair<double, double> Score(const Parser& parser, const std::vector<TreebankSentence>& data) {
   auto scratch = NewParserScratch();
@@ -276,7 +275,7 @@ std::pair<double, double> Score(const Parser& parser, const std::vector<Treebank
       ++total;
       if (heads[i] != s.heads[i]) continue;
       ++uas;
-      las += Universal(parser.label_name(labels[i])) == Universal(s.deprels[i]);
+      las += UniversalRelation(parser.label_name(labels[i])) == UniversalRelation(s.deprels[i]);
     }
   }
   const double t = static_cast<double>(std::max<int64_t>(total, 1));
