@@ -58,4 +58,15 @@ std::string Clip(std::string_view s, size_t max) {
   return out + "...";
 }
 
+std::string DocumentsLine(const EvalReport& r) {
+  std::string s = "documents: " + std::to_string(r.documents);
+  if (r.documents_without_pred > 0) {
+    s += " (" + std::to_string(r.documents_without_pred) + " without a prediction record)";
+  }
+  if (r.unused_pred_records > 0) {
+    s += "; " + std::to_string(r.unused_pred_records) + " prediction record(s) not in the gold";
+  }
+  return s + "\n";
+}
+
 }  // namespace kg::ingest::evalrec

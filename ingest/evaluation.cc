@@ -23,6 +23,8 @@ namespace kg {
 namespace {
 
 using ingest::evalrec::Clip;
+using ingest::evalrec::DocumentsLine;
+using ingest::evalrec::ErrorList;
 using ingest::evalrec::Find;
 using ingest::evalrec::Fixed3;
 using ingest::evalrec::ForEachRecord;
@@ -440,33 +442,6 @@ class IdSet {
   std::unordered_map<std::string, size_t> lines_;
 };
 
-// Collects listed errors, capped at max_listed per kind.
-class ErrorList {
- public:
-  ErrorList(std::string title, const EvalOptions& options)
-      : title_(std::move(title)), options_(options) {}
-  void Add(std::string line) {
-    ++count_;
-    if (options_.list_errors && lines_.size() < options_.max_listed)
-      lines_.push_back(std::move(line));
-  }
-  void AppendTo(std::string* out) const {
-    if (!options_.list_errors) return;
-    *out += "\n" + title_ + " (" + std::to_string(count_) + "):\n";
-    if (count_ == 0) *out += "  (none)\n";
-    for (const auto& l : lines_) *out += "  " + l + "\n";
-    if (count_ > lines_.size()) {
-      *out += "  ... and " + std::to_string(count_ - lines_.size()) + " more\n";
-    }
-  }
-
- private:
-  std::string title_;
-  const EvalOptions& options_;
-  std::vector<std::string> lines_;
-  size_t count_ = 0;
-};
-
 std::string Quoted(std::string_view s) { return "\"" + Clip(s) + "\""; }
 
 void FillHeadline(EvalReport* report, const Score& s) {
@@ -482,17 +457,6 @@ void CountUnusedPreds(const PredSet& preds, EvalReport* report) {
   for (const auto& d : preds.docs) {
     if (!d.used) ++report->unused_pred_records;
   }
-}
-
-std::string DocumentsLine(const EvalReport& r) {
-  std::string s = "documents: " + std::to_string(r.documents);
-  if (r.documents_without_pred > 0) {
-    s += " (" + std::to_string(r.documents_without_pred) + " without a prediction record)";
-  }
-  if (r.unused_pred_records > 0) {
-    s += "; " + std::to_string(r.unused_pred_records) + " prediction record(s) not in the gold";
-  }
-  return s + "\n";
 }
 
 // ---------------------------------------------------------------------------

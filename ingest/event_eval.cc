@@ -26,6 +26,8 @@ namespace kg {
 namespace {
 
 using ingest::evalrec::Clip;
+using ingest::evalrec::DocumentsLine;
+using ingest::evalrec::ErrorList;
 using ingest::evalrec::Find;
 using ingest::evalrec::Fixed3;
 using ingest::evalrec::ForEachRecord;
@@ -314,31 +316,6 @@ std::string Candidates(const std::vector<const PredEvent*>& cands) {
   return s;
 }
 
-class MissList {
- public:
-  explicit MissList(const EvalOptions& options) : options_(options) {}
-  void Add(std::string line) {
-    ++count_;
-    if (options_.list_errors && lines_.size() < options_.max_listed) {
-      lines_.push_back(std::move(line));
-    }
-  }
-  void AppendTo(std::string* out) const {
-    if (!options_.list_errors) return;
-    *out += "\nmissed pairs (" + std::to_string(count_) + "):\n";
-    if (count_ == 0) *out += "  (none)\n";
-    for (const auto& l : lines_) *out += "  " + l + "\n";
-    if (count_ > lines_.size()) {
-      *out += "  ... and " + std::to_string(count_ - lines_.size()) + " more\n";
-    }
-  }
-
- private:
-  const EvalOptions& options_;
-  std::vector<std::string> lines_;
-  size_t count_ = 0;
-};
-
 // Per-family tallies in first-seen order; score.py lists them by gold count,
 // ties in first-seen order (a stable sort).
 class Families {
@@ -370,17 +347,6 @@ std::string FamilyList(const std::vector<EvalReport::Family>& families, size_t m
          std::to_string(families[i].gold);
   }
   return s;
-}
-
-std::string DocumentsLine(const EvalReport& r) {
-  std::string s = "documents: " + std::to_string(r.documents);
-  if (r.documents_without_pred > 0) {
-    s += " (" + std::to_string(r.documents_without_pred) + " without a prediction record)";
-  }
-  if (r.unused_pred_records > 0) {
-    s += "; " + std::to_string(r.unused_pred_records) + " prediction record(s) not in the gold";
-  }
-  return s + "\n";
 }
 
 // The events of the prediction for `id` (none when there is no record).
@@ -513,7 +479,7 @@ EvalReport ScoreSpans(const std::vector<SpansDoc>& gold, PredSet& preds,
   EvalReport report;
   report.format = GoldFormat::kSpans;
   report.documents = gold.size();
-  MissList misses(options);
+  ErrorList misses("missed pairs", options);
   Families families;
   size_t n_gold = 0, tp = 0, n_pred = 0;
   for (const SpansDoc& doc : gold) {
@@ -759,7 +725,7 @@ Result<EvalReport> ScoreAcled(const std::vector<AcledDoc>& gold, PredSet& preds,
   EvalReport report;
   report.format = GoldFormat::kAcled;
   report.documents = gold.size();
-  MissList misses(options);
+  ErrorList misses("missed pairs", options);
   Families families;
   size_t n = 0, tp = 0, n_pred = 0;
   for (const AcledDoc& doc : gold) {
